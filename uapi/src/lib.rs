@@ -8,10 +8,14 @@
 //!   the YNL spec, and `include/vgpu.h`, the C header; `tests/agree.rs`
 //!   proves the three agree).
 //! - [`sysfs`]: the names under `/sys/kernel/vgpu/`.
+//! - [`nvidia`]: the subset of NVIDIA's ioctl ABI that vgpu decodes and the
+//!   mock driver implements (mirrored by `include/nvidia-abi.h`;
+//!   `tests/nvidia_layout.rs` proves the layouts agree).
 #![no_std]
 #![forbid(unsafe_code)]
 
 pub mod netlink;
+pub mod nvidia;
 pub mod sysfs;
 pub mod version;
 
