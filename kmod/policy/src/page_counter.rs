@@ -91,10 +91,9 @@ impl PageCounter {
                 _ => return Err((cur, max)),
             };
             match self.usage.compare_exchange_weak(cur, new, Ordering::AcqRel, Ordering::Relaxed) {
-                Ok(_) => {
-                    self.record_peak(new);
-                    return Ok(());
-                }
+                // The peak is recorded by the caller once every level took
+                // the charge, so a charge rolled back never shows as a peak.
+                Ok(_) => return Ok(()),
                 Err(seen) => cur = seen,
             }
         }
@@ -147,6 +146,9 @@ pub fn try_charge(chain: &[&PageCounter], n: u64) -> Result<(), Denied> {
             }
             return Err(Denied { level, limit, usage });
         }
+    }
+    for c in chain {
+        c.record_peak(c.usage());
     }
     Ok(())
 }
@@ -224,6 +226,15 @@ mod tests {
         assert_eq!(c[2].usage(), 10, "root rolled back");
         assert_eq!(c[1].failcnt(), 1);
         assert_eq!(c[0].failcnt(), 0);
+    }
+
+    #[test]
+    fn refused_charge_leaves_no_peak() {
+        let c = chain3();
+        c[0].set_max(10);
+        try_charge(&refs(&c[..]), 5).unwrap();
+        assert!(try_charge(&refs(&c[..]), 10).is_err());
+        assert!(c.iter().all(|x| x.peak() == 5), "peaks: {:?}", c.iter().map(|x| x.peak()).collect::<Vec<_>>());
     }
 
     #[test]
