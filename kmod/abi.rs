@@ -13,3 +13,7 @@ pub(crate) mod sysfs;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../uapi/src/version.rs"]
 pub(crate) mod version;
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "../uapi/src/nvidia/mod.rs"]
+pub(crate) mod nvidia;

@@ -2,24 +2,68 @@
 //!
 //! Every function here is implemented in `kmod/glue/*.c`. They are thin
 //! wrappers over kernel interfaces that are static inline, macros or static
-//! tables; callers in Rust wrap them in safe types.
+//! tables; the Rust modules wrap them in safe types.
 
 use kernel::bindings::sk_buff;
-use kernel::ffi::{c_char, c_int, c_long, c_void};
+use kernel::ffi::{c_char, c_int, c_long, c_uint, c_ulong, c_void};
 
 /// `struct genl_info`, opaque here (bindgen's type trips `improper_ctypes`).
 pub(crate) type GenlInfo = c_void;
 /// `struct netlink_callback`, opaque here.
 pub(crate) type NetlinkCallback = c_void;
+// The VFS and MM types cross the boundary as opaque pointers too (bindgen's
+// versions of them trip `improper_ctypes`); Rust never looks inside.
+#[allow(non_camel_case_types)]
+pub(crate) type file = c_void;
+#[allow(non_camel_case_types)]
+pub(crate) type inode = c_void;
+#[allow(non_camel_case_types)]
+pub(crate) type vm_area_struct = c_void;
+#[allow(non_camel_case_types)]
+pub(crate) type vm_fault = c_void;
 
 /// Opaque sysfs directory created by the glue.
-#[allow(dead_code)]
 #[repr(C)]
 pub(crate) struct SysfsNode {
     _private: [u8; 0],
 }
 
-// Declarations mirror glue.h; some serve features added later.
+/// Opaque `struct cgroup`.
+#[repr(C)]
+pub(crate) struct Cgroup {
+    _private: [u8; 0],
+}
+
+/// `struct vgpu_driver` of `glue.h`: the driver behind the control node.
+#[repr(C)]
+pub(crate) struct Driver {
+    pub(crate) owner: *mut c_void,
+    pub(crate) fops: *const c_void,
+    pub(crate) ioctl: c_ulong,
+    pub(crate) compat_ioctl: c_ulong,
+    pub(crate) mmap: c_ulong,
+    pub(crate) release: c_ulong,
+    pub(crate) name: [u8; 64],
+}
+
+// SAFETY: `owner` and `fops` identify the driver's module and file
+// operations, which stay valid while the module is pinned; vgpu only passes
+// them back to the glue and never dereferences them in Rust.
+unsafe impl Send for Driver {}
+// SAFETY: As above; shared references only read the fields.
+unsafe impl Sync for Driver {}
+
+/// `enum vgpu_hook_id` of `glue.h`.
+pub(crate) mod hook_id {
+    pub(crate) const IOCTL: u32 = 0;
+    pub(crate) const COMPAT_IOCTL: u32 = 1;
+    pub(crate) const MMAP: u32 = 2;
+    pub(crate) const RELEASE: u32 = 3;
+    #[allow(dead_code)]
+    pub(crate) const FAULT: u32 = 4;
+}
+
+// Declarations mirror glue.h; a few serve features added later.
 #[allow(dead_code)]
 extern "C" {
     // genl.c
@@ -43,27 +87,56 @@ extern "C" {
     pub(crate) fn vgpu_genl_require(info: *mut GenlInfo, attr: c_int) -> bool;
     pub(crate) fn vgpu_genl_set_err(info: *mut GenlInfo, static_msg: *const c_char);
     pub(crate) fn vgpu_genl_cb_args(cb: *mut NetlinkCallback) -> *mut c_long;
+    pub(crate) fn vgpu_skb_len(skb: *const sk_buff) -> c_uint;
 
     // sysfs.c
     pub(crate) fn vgpu_sysfs_init() -> c_int;
     pub(crate) fn vgpu_sysfs_exit();
     pub(crate) fn vgpu_sysfs_cgroup_add(cgroup_id: u64, obj: *const c_void) -> *mut SysfsNode;
-    pub(crate) fn vgpu_sysfs_gpu_add(cgroup: *mut SysfsNode, name: *const c_char, obj: *const c_void) -> *mut SysfsNode;
+    pub(crate) fn vgpu_sysfs_gpu_add(cgroup: *mut SysfsNode, gpu: c_uint, obj: *const c_void) -> *mut SysfsNode;
+    pub(crate) fn vgpu_sysfs_all_add(cgroup: *mut SysfsNode, obj: *const c_void) -> *mut SysfsNode;
     pub(crate) fn vgpu_sysfs_node_del(node: *mut SysfsNode);
+    pub(crate) fn vgpu_sysfs_set_driver(name: *const c_char);
+
+    // hook.c
+    pub(crate) fn vgpu_hook_install(id: c_uint, target: c_ulong) -> c_int;
+    pub(crate) fn vgpu_hook_installed(id: c_uint) -> bool;
+    pub(crate) fn vgpu_hooks_unregister();
+    pub(crate) fn vgpu_hooks_drain();
+    pub(crate) fn vgpu_orig_ioctl(file: *mut file, cmd: c_uint, arg: c_ulong) -> c_long;
+    pub(crate) fn vgpu_orig_compat_ioctl(file: *mut file, cmd: c_uint, arg: c_ulong) -> c_long;
+    pub(crate) fn vgpu_orig_mmap(file: *mut file, vma: *mut vm_area_struct) -> c_int;
+    pub(crate) fn vgpu_orig_release(inode: *mut inode, file: *mut file) -> c_int;
+    pub(crate) fn vgpu_orig_fault(vmf: *mut vm_fault) -> c_uint;
+
+    // driver.c
+    pub(crate) fn vgpu_param_nvidia_ctl() -> *const c_char;
+    pub(crate) fn vgpu_driver_probe(drv: *mut Driver) -> c_int;
+    pub(crate) fn vgpu_driver_put(drv: *mut Driver);
+    pub(crate) fn vgpu_file_minor(file: *const file) -> c_uint;
+    pub(crate) fn vgpu_file_is_driver(file: *const file, drv: *const Driver) -> bool;
+
+    // cgroup.c
+    pub(crate) fn vgpu_cgroup_current() -> *mut Cgroup;
+    pub(crate) fn vgpu_cgroup_current_id() -> u64;
+    pub(crate) fn vgpu_cgroup_from_id(id: u64) -> *mut Cgroup;
+    pub(crate) fn vgpu_cgroup_parent(cg: *mut Cgroup) -> *mut Cgroup;
+    pub(crate) fn vgpu_cgroup_id(cg: *mut Cgroup) -> u64;
+    pub(crate) fn vgpu_cgroup_put(cg: *mut Cgroup);
+    pub(crate) fn vgpu_cgroup_online(cg: *mut Cgroup) -> bool;
+    pub(crate) fn vgpu_cgroup_path(cg: *mut Cgroup, buf: *mut c_char, len: usize) -> c_int;
 }
 
 /// `enum vgpu_sysfs_attr` of `glue.h`.
-#[allow(dead_code)]
 pub(crate) mod sysfs_attr {
     pub(crate) const VERSION: u32 = 0;
     pub(crate) const ABI_VERSION: u32 = 1;
+    #[allow(dead_code)]
     pub(crate) const DRIVER: u32 = 2;
     pub(crate) const CGROUP_PATH: u32 = 3;
     pub(crate) const MEMORY_MAX: u32 = 4;
     pub(crate) const MEMORY_CURRENT: u32 = 5;
     pub(crate) const MEMORY_PEAK: u32 = 6;
     pub(crate) const MEMORY_EVENTS: u32 = 7;
-    pub(crate) const COMPUTE_MAX: u32 = 8;
-    pub(crate) const COMPUTE_WEIGHT: u32 = 9;
-    pub(crate) const COMPUTE_STAT: u32 = 10;
+    pub(crate) const ALL_MEMORY_MAX: u32 = 8;
 }

@@ -1,17 +1,26 @@
 //! vgpu: kernel-enforced GPU sharing for NVIDIA GPUs.
 //!
-//! The module interposes on the live NVIDIA driver's own file handlers and
-//! enforces per-cgroup GPU memory and channel-time quotas. Architecture:
-//! `docs/design.md`. This file is the crate root: module metadata, load and
-//! unload.
+//! The module redirects the entry of the live NVIDIA driver's own file
+//! handlers into vgpu and enforces per-cgroup GPU quotas there.
+//! Architecture: `docs/design.md`. This file is the crate root: module
+//! metadata, load and unload.
 
 use kernel::prelude::*;
 
 mod abi;
+mod cgroup;
+mod driver;
 mod ffi;
+mod hooks;
+mod user;
+mod ioctl;
 mod netlink;
+mod policy;
+mod quota;
+mod state;
 mod sysfs;
 mod text;
+mod tracker;
 
 module! {
     type: Vgpu,
@@ -21,19 +30,25 @@ module! {
     license: "GPL",
 }
 
-/// The loaded module. Fields drop in order: the control plane goes first,
-/// so no request runs while the rest is torn down.
+/// The loaded module. Fields drop in declaration order: first the driver's
+/// handlers stop reaching vgpu (and calls in flight finish), then the
+/// control plane goes, then the state, and the sysfs root last.
 struct Vgpu {
+    _attachment: Option<driver::Attachment>,
     _netlink: netlink::Family,
+    _state: state::Published,
     _sysfs: sysfs::Root,
 }
 
 impl kernel::Module for Vgpu {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let sysfs = sysfs::Root::create()?;
+        let st = state::Published::new()?;
         let netlink = netlink::Family::register()?;
+        let s = state::get().ok_or(EINVAL)?;
+        let attachment = driver::Attachment::attach(s)?;
         pr_info!("vgpu {} loaded (ABI {})\n", abi::version::VERSION, abi::netlink::ABI_VERSION);
-        Ok(Vgpu { _netlink: netlink, _sysfs: sysfs })
+        Ok(Vgpu { _attachment: attachment, _netlink: netlink, _state: st, _sysfs: sysfs })
     }
 }
 

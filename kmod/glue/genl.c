@@ -21,8 +21,40 @@ static const struct genl_multicast_group vgpu_mcgrps[] = {
 	[VGPU_MCGRP_EVENTS_ID] = { .name = VGPU_MCGRP_EVENTS },
 };
 
+/* Requests that name a quota entry. */
+static const struct nla_policy vgpu_key_policy[VGPU_A_GPU + 1] = {
+	[VGPU_A_CGROUP_ID] = { .type = NLA_U64 },
+	[VGPU_A_GPU] = { .type = NLA_U32 },
+};
+
+/* set-quota: the key and the settings; anything else is rejected. */
+static const struct nla_policy vgpu_set_policy[VGPU_A_MEMORY_MAX + 1] = {
+	[VGPU_A_CGROUP_ID] = { .type = NLA_U64 },
+	[VGPU_A_GPU] = { .type = NLA_U32 },
+	[VGPU_A_MEMORY_MAX] = { .type = NLA_U64 },
+};
+
 /* get-status and dumps take no attributes at all. */
 static const struct nla_policy vgpu_empty_policy[1] = {};
+
+/*
+ * Changing quotas needs CAP_SYS_ADMIN in the initial user namespace, for the
+ * opener of the socket and the caller alike (netlink_capable), so root in a
+ * user namespace or container gets -EPERM.
+ */
+static int vgpu_admin_set_quota(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!netlink_capable(skb, CAP_SYS_ADMIN))
+		return -EPERM;
+	return vgpu_rs_nl_set_quota(skb, info);
+}
+
+static int vgpu_admin_del_quota(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!netlink_capable(skb, CAP_SYS_ADMIN))
+		return -EPERM;
+	return vgpu_rs_nl_del_quota(skb, info);
+}
 
 static const struct genl_ops vgpu_ops[] = {
 	{
@@ -30,6 +62,25 @@ static const struct genl_ops vgpu_ops[] = {
 		.doit = vgpu_rs_nl_get_status,
 		.policy = vgpu_empty_policy,
 		.maxattr = 0,
+	},
+	{
+		.cmd = VGPU_CMD_SET_QUOTA,
+		.doit = vgpu_admin_set_quota,
+		.policy = vgpu_set_policy,
+		.maxattr = VGPU_A_MEMORY_MAX,
+	},
+	{
+		.cmd = VGPU_CMD_GET_QUOTA,
+		.doit = vgpu_rs_nl_get_quota,
+		.dumpit = vgpu_rs_nl_dump_quota,
+		.policy = vgpu_key_policy,
+		.maxattr = VGPU_A_GPU,
+	},
+	{
+		.cmd = VGPU_CMD_DEL_QUOTA,
+		.doit = vgpu_admin_del_quota,
+		.policy = vgpu_key_policy,
+		.maxattr = VGPU_A_GPU,
 	},
 };
 
@@ -154,4 +205,9 @@ void vgpu_genl_set_err(struct genl_info *info, const char *static_msg)
 long *vgpu_genl_cb_args(struct netlink_callback *cb)
 {
 	return cb->args;
+}
+
+unsigned int vgpu_skb_len(const struct sk_buff *skb)
+{
+	return skb->len;
 }

@@ -17,13 +17,30 @@ struct sk_buff;
 struct genl_info;
 struct netlink_callback;
 struct file;
+struct inode;
 struct vm_area_struct;
+struct vm_fault;
+struct module;
+struct file_operations;
+struct cgroup;
 
 /* ------------------------------------------------------------------ */
 /* Implemented in Rust, called by the glue.                            */
 
 /* Generic netlink handlers (kmod/netlink.rs). */
 int vgpu_rs_nl_get_status(struct sk_buff *skb, struct genl_info *info);
+int vgpu_rs_nl_set_quota(struct sk_buff *skb, struct genl_info *info);
+int vgpu_rs_nl_get_quota(struct sk_buff *skb, struct genl_info *info);
+int vgpu_rs_nl_dump_quota(struct sk_buff *skb, struct netlink_callback *cb);
+int vgpu_rs_nl_del_quota(struct sk_buff *skb, struct genl_info *info);
+
+/* The redirected driver handlers (kmod/hooks.rs). Each runs inside the SRCU
+ * read section of hook.c and calls the vgpu_orig_* function to reach the
+ * driver. */
+long vgpu_rs_ioctl(struct file *file, unsigned int cmd, unsigned long arg, bool compat);
+int vgpu_rs_mmap(struct file *file, struct vm_area_struct *vma);
+int vgpu_rs_release(struct inode *inode, struct file *file);
+unsigned int vgpu_rs_fault(struct vm_fault *vmf);
 
 /* sysfs show/store (kmod/sysfs.rs). `obj` is the Rust object the node was
  * created for (NULL for the root); `attr` a VGPU_SYSFS_* number. */
@@ -53,6 +70,7 @@ int vgpu_nla_get_u64(struct genl_info *info, int attr, u64 *out);
 bool vgpu_genl_require(struct genl_info *info, int attr);
 void vgpu_genl_set_err(struct genl_info *info, const char *static_msg);
 long *vgpu_genl_cb_args(struct netlink_callback *cb);
+unsigned int vgpu_skb_len(const struct sk_buff *skb);
 
 /* sysfs.c: /sys/kernel/vgpu. */
 enum vgpu_sysfs_attr {
@@ -64,19 +82,66 @@ enum vgpu_sysfs_attr {
 	VGPU_SYSFS_MEMORY_CURRENT,
 	VGPU_SYSFS_MEMORY_PEAK,
 	VGPU_SYSFS_MEMORY_EVENTS,
-	VGPU_SYSFS_COMPUTE_MAX,
-	VGPU_SYSFS_COMPUTE_WEIGHT,
-	VGPU_SYSFS_COMPUTE_STAT,
+	VGPU_SYSFS_ALL_MEMORY_MAX,
 };
 struct vgpu_sysfs_node;
 int vgpu_sysfs_init(void);
 void vgpu_sysfs_exit(void);
 /* cgroups/<id>/ with its "path" file. */
 struct vgpu_sysfs_node *vgpu_sysfs_cgroup_add(u64 cgroup_id, const void *obj);
-/* cgroups/<id>/<name>/ with the memory.* and compute.* files. */
-struct vgpu_sysfs_node *vgpu_sysfs_gpu_add(struct vgpu_sysfs_node *cgroup,
-					   const char *name, const void *obj);
+/* cgroups/<id>/gpu<N>/ with the per-GPU files. */
+struct vgpu_sysfs_node *vgpu_sysfs_gpu_add(struct vgpu_sysfs_node *cgroup, unsigned int gpu,
+					   const void *obj);
+/* cgroups/<id>/all/ with the settings that apply to every GPU. */
+struct vgpu_sysfs_node *vgpu_sysfs_all_add(struct vgpu_sysfs_node *cgroup, const void *obj);
+/* Text of the "driver" file (the attached driver's module name, or ""). */
+void vgpu_sysfs_set_driver(const char *name);
 /* Removes a node; returns after every show() on it has finished. */
 void vgpu_sysfs_node_del(struct vgpu_sysfs_node *node);
+
+/* hook.c: function-entry redirection (see the comment at its top). */
+enum vgpu_hook_id {
+	VGPU_HOOK_IOCTL,
+	VGPU_HOOK_COMPAT_IOCTL,
+	VGPU_HOOK_MMAP,
+	VGPU_HOOK_RELEASE,
+	VGPU_HOOK_FAULT,
+	VGPU_HOOK_NR,
+};
+int vgpu_hook_install(unsigned int id, unsigned long target);
+bool vgpu_hook_installed(unsigned int id);
+void vgpu_hooks_unregister(void);
+void vgpu_hooks_drain(void);
+long vgpu_orig_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+long vgpu_orig_compat_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+int vgpu_orig_mmap(struct file *file, struct vm_area_struct *vma);
+int vgpu_orig_release(struct inode *inode, struct file *file);
+unsigned int vgpu_orig_fault(struct vm_fault *vmf);
+
+/* driver.c: the driver behind the control node. Mirrored by ffi::Driver. */
+struct vgpu_driver {
+	struct module *owner;
+	const struct file_operations *fops;
+	unsigned long ioctl;
+	unsigned long compat_ioctl;
+	unsigned long mmap;
+	unsigned long release;
+	char name[64];
+};
+const char *vgpu_param_nvidia_ctl(void);
+int vgpu_driver_probe(struct vgpu_driver *drv);
+void vgpu_driver_put(struct vgpu_driver *drv);
+unsigned int vgpu_file_minor(const struct file *file);
+bool vgpu_file_is_driver(const struct file *file, const struct vgpu_driver *drv);
+
+/* cgroup.c: cgroup v2. Returned cgroups hold a reference. */
+struct cgroup *vgpu_cgroup_current(void);
+u64 vgpu_cgroup_current_id(void);
+struct cgroup *vgpu_cgroup_from_id(u64 id);
+struct cgroup *vgpu_cgroup_parent(struct cgroup *cg);
+u64 vgpu_cgroup_id(struct cgroup *cg);
+void vgpu_cgroup_put(struct cgroup *cg);
+bool vgpu_cgroup_online(struct cgroup *cg);
+int vgpu_cgroup_path(struct cgroup *cg, char *buf, size_t len);
 
 #endif /* VGPU_GLUE_H */

@@ -6,6 +6,8 @@
  */
 #include <linux/kobject.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "glue.h"
@@ -34,9 +36,7 @@ VGPU_ATTR(a_memory_max, "memory.max", VGPU_SYSFS_MEMORY_MAX);
 VGPU_ATTR(a_memory_current, "memory.current", VGPU_SYSFS_MEMORY_CURRENT);
 VGPU_ATTR(a_memory_peak, "memory.peak", VGPU_SYSFS_MEMORY_PEAK);
 VGPU_ATTR(a_memory_events, "memory.events", VGPU_SYSFS_MEMORY_EVENTS);
-VGPU_ATTR(a_compute_max, "compute.max", VGPU_SYSFS_COMPUTE_MAX);
-VGPU_ATTR(a_compute_weight, "compute.weight", VGPU_SYSFS_COMPUTE_WEIGHT);
-VGPU_ATTR(a_compute_stat, "compute.stat", VGPU_SYSFS_COMPUTE_STAT);
+VGPU_ATTR(a_all_memory_max, "memory.max", VGPU_SYSFS_ALL_MEMORY_MAX);
 
 static struct attribute *root_attrs[] = {
 	&a_version.attr, &a_abi_version.attr, &a_driver.attr, NULL,
@@ -48,16 +48,37 @@ ATTRIBUTE_GROUPS(cgroup);
 
 static struct attribute *gpu_attrs[] = {
 	&a_memory_max.attr, &a_memory_current.attr, &a_memory_peak.attr,
-	&a_memory_events.attr, &a_compute_max.attr, &a_compute_weight.attr,
-	&a_compute_stat.attr, NULL,
+	&a_memory_events.attr, NULL,
 };
 ATTRIBUTE_GROUPS(gpu);
+
+static struct attribute *all_attrs[] = { &a_all_memory_max.attr, NULL };
+ATTRIBUTE_GROUPS(all);
+
+/* The attached driver; written at attach/detach, read by "driver". */
+static DEFINE_SPINLOCK(driver_lock);
+static char driver_name[64];
+
+void vgpu_sysfs_set_driver(const char *name)
+{
+	spin_lock(&driver_lock);
+	strscpy(driver_name, name ? name : "", sizeof(driver_name));
+	spin_unlock(&driver_lock);
+}
 
 static ssize_t vgpu_attr_show(struct kobject *kobj, struct attribute *attr, char *buf)
 {
 	const struct vgpu_attr *va = container_of(attr, struct vgpu_attr, attr);
 	const void *obj = NULL;
 
+	if (va->id == VGPU_SYSFS_DRIVER) {
+		ssize_t n;
+
+		spin_lock(&driver_lock);
+		n = sysfs_emit(buf, "%s\n", driver_name);
+		spin_unlock(&driver_lock);
+		return n;
+	}
 	if (kobj != vgpu_root)
 		obj = container_of(kobj, struct vgpu_sysfs_node, kobj)->obj;
 	return vgpu_rs_sysfs_show(obj, va->id, buf);
@@ -82,6 +103,12 @@ static const struct kobj_type gpu_ktype = {
 	.release = vgpu_node_release,
 	.sysfs_ops = &vgpu_sysfs_ops,
 	.default_groups = gpu_groups,
+};
+
+static const struct kobj_type all_ktype = {
+	.release = vgpu_node_release,
+	.sysfs_ops = &vgpu_sysfs_ops,
+	.default_groups = all_groups,
 };
 
 /* The root kobject uses the stock dynamic ktype, whose sysfs_ops expect
@@ -167,10 +194,15 @@ struct vgpu_sysfs_node *vgpu_sysfs_cgroup_add(u64 cgroup_id, const void *obj)
 	return node_add(&cgroup_ktype, vgpu_cgroups, obj, "%llu", cgroup_id);
 }
 
-struct vgpu_sysfs_node *vgpu_sysfs_gpu_add(struct vgpu_sysfs_node *cgroup, const char *name,
+struct vgpu_sysfs_node *vgpu_sysfs_gpu_add(struct vgpu_sysfs_node *cgroup, unsigned int gpu,
 					   const void *obj)
 {
-	return node_add(&gpu_ktype, &cgroup->kobj, obj, "%s", name);
+	return node_add(&gpu_ktype, &cgroup->kobj, obj, "gpu%u", gpu);
+}
+
+struct vgpu_sysfs_node *vgpu_sysfs_all_add(struct vgpu_sysfs_node *cgroup, const void *obj)
+{
+	return node_add(&all_ktype, &cgroup->kobj, obj, "all");
 }
 
 void vgpu_sysfs_node_del(struct vgpu_sysfs_node *node)
