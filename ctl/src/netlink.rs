@@ -7,7 +7,7 @@ use neli::{
     err::RouterError,
     genl::{AttrTypeBuilder, Genlmsghdr, GenlmsghdrBuilder, NlattrBuilder, NoUserHeader},
     nl::NlPayload,
-    router::synchronous::NlRouter,
+    router::synchronous::{NlRouter, NlRouterReceiverHandle},
     types::{Buffer, GenlBuffer},
     utils::Groups,
 };
@@ -109,10 +109,28 @@ pub enum Value {
     U64(u64),
 }
 
+/// Raw notifications, as the router hands them over.
+type Multicast = NlRouterReceiverHandle<u16, Genlmsghdr<u8, u16, NoUserHeader>>;
+
 /// A connection to the vgpu family.
 pub struct Client {
     sock: NlRouter,
     family: u16,
+    mcast: Multicast,
+}
+
+fn parse_raw(msg: &Genlmsghdr<u8, u16, NoUserHeader>) -> Result<Reply> {
+    let mut r = Reply { cmd: Some(*msg.cmd()), ..Default::default() };
+    for a in msg.attrs().iter() {
+        let t = Attr::from(*a.nla_type().nla_type());
+        match attr_kind(t) {
+            "u32" => r.u32s.push((t, a.get_payload_as::<u32>()?)),
+            "u64" => r.u64s.push((t, a.get_payload_as::<u64>()?)),
+            "string" => r.strings.push((t, a.get_payload_as_with_len::<String>()?)),
+            _ => {}
+        }
+    }
+    Ok(r)
 }
 
 fn errno_of<T, P>(e: &RouterError<T, P>) -> Option<i32> {
@@ -136,7 +154,7 @@ impl Client {
     /// Connects and resolves the family; a missing family means the module
     /// is not loaded.
     pub fn connect() -> Result<Self> {
-        let (sock, _) = NlRouter::connect(NlFamily::Generic, None, Groups::empty())
+        let (sock, mcast) = NlRouter::connect(NlFamily::Generic, None, Groups::empty())
             .context("cannot open a generic netlink socket")?;
         sock.enable_ext_ack(true).ok();
         let family = match sock.resolve_genl_family(FAMILY_NAME) {
@@ -151,7 +169,27 @@ impl Client {
                 return Err(anyhow::anyhow!("cannot resolve the vgpu netlink family: {e}"));
             }
         };
-        Ok(Client { sock, family })
+        Ok(Client { sock, family, mcast })
+    }
+
+    /// Joins the `events` group; yields every notification from then on.
+    pub fn subscribe_events(self) -> Result<impl Iterator<Item = Result<Reply>>> {
+        let group = self
+            .sock
+            .resolve_nl_mcast_group(FAMILY_NAME, vgpu_uapi::netlink::MCGRP_EVENTS)
+            .map_err(|e| anyhow::anyhow!("cannot find the vgpu events group: {e}"))?;
+        self.sock
+            .add_mcast_membership(Groups::new_groups(&[group]))
+            .map_err(|e| anyhow::anyhow!("cannot join the vgpu events group: {e}"))?;
+        let Client { sock, mcast, .. } = self;
+        Ok(mcast.map(move |m| {
+            let _keep_socket_open = &sock;
+            let m = m.map_err(|e| anyhow::anyhow!("netlink error: {e}"))?;
+            match m.get_payload() {
+                Some(p) => parse_raw(p),
+                None => Ok(Reply::default()),
+            }
+        }))
     }
 
     /// Sends `cmd` with `attrs`; returns every reply message (one for a

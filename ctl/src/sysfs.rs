@@ -38,3 +38,68 @@ pub fn top() -> Result<Top> {
     let driver = read(&r.join(names::DRIVER))?;
     Ok(Top { version, abi_version, driver: (!driver.is_empty()).then_some(driver) })
 }
+
+/// One (cgroup, GPU) row of accounting from sysfs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Row {
+    pub cgroup_id: u64,
+    pub cgroup: String,
+    /// `None` for the settings of every GPU (`all`).
+    pub gpu: Option<u32>,
+    pub memory_max: Option<u64>,
+    pub memory_current: Option<u64>,
+    pub memory_peak: Option<u64>,
+    pub memory_denials: Option<u64>,
+}
+
+fn limit(s: &str) -> Option<u64> {
+    if s == names::MAX_WORD {
+        Some(vgpu_uapi::netlink::LIMIT_MAX)
+    } else {
+        s.parse().ok()
+    }
+}
+
+fn num(dir: &Path, file: &str) -> Option<u64> {
+    read(&dir.join(file)).ok()?.parse().ok()
+}
+
+/// Every (cgroup, GPU) the module accounts, sorted by cgroup path then GPU.
+/// Entries that vanish while being read (a cgroup freed meanwhile) are skipped.
+pub fn rows() -> Result<Vec<Row>> {
+    let cg_dir = root().join(names::CGROUPS);
+    if !cg_dir.is_dir() {
+        return Err(CtlError::ModuleNotLoaded.into());
+    }
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(&cg_dir)? {
+        let e = e?;
+        let Ok(id) = e.file_name().to_string_lossy().parse::<u64>() else { continue };
+        let Ok(path) = read(&e.path().join(names::CGROUP_PATH)) else { continue };
+        let Ok(subs) = std::fs::read_dir(e.path()) else { continue };
+        for s in subs.flatten() {
+            let name = s.file_name().to_string_lossy().to_string();
+            let gpu = if name == names::GPU_ALL_DIR {
+                None
+            } else if let Some(n) = name.strip_prefix(names::GPU_PREFIX).and_then(|n| n.parse().ok()) {
+                Some(n)
+            } else {
+                continue;
+            };
+            let d = s.path();
+            out.push(Row {
+                cgroup_id: id,
+                cgroup: crate::cgroup::display_path(&path),
+                gpu,
+                memory_max: read(&d.join(names::MEMORY_MAX)).ok().and_then(|v| limit(&v)),
+                memory_current: num(&d, names::MEMORY_CURRENT),
+                memory_peak: num(&d, names::MEMORY_PEAK),
+                memory_denials: read(&d.join(names::MEMORY_EVENTS))
+                    .ok()
+                    .and_then(|v| v.lines().find_map(|l| l.strip_prefix("max ")?.trim().parse().ok())),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.cgroup, a.gpu.unwrap_or(u32::MAX)).cmp(&(&b.cgroup, b.gpu.unwrap_or(u32::MAX))));
+    Ok(out)
+}
