@@ -10,12 +10,23 @@ sys.path.insert(0, os.path.join(os.environ["VGPU_ROOT"], "tests", "lib"))
 from vgpu_test import *  # noqa: E402,F403
 
 VERSION = read(os.path.join(ROOT, "uapi", "src", "version.rs")).split('"')[1]
+# No NVIDIA driver in this suite: the control plane alone.
+NO_DRIVER = "nvidia_ctl="
+
+
+@test
+def load_fails_clearly_without_driver():
+    mark = kernel_log_mark()
+    p = sh(["insmod", KMOD], check=False)
+    assert p.returncode != 0, "vgpu loaded with no NVIDIA driver present"
+    assert not loaded("vgpu_kmod")
+    contains("\n".join(kernel_log_since(mark)), "cannot open /dev/nvidiactl", "kernel log")
 
 
 @test
 def module_loads():
     mark = kernel_log_mark()
-    load_vgpu()
+    load_vgpu(NO_DRIVER)
     assert loaded("vgpu_kmod")
     contains("\n".join(kernel_log_since(mark)), f"vgpu {VERSION} loaded", "kernel log")
 
@@ -85,7 +96,7 @@ def vgpuctl_explains_missing_module():
 @test
 def load_unload_cycles():
     for _ in range(20):
-        load_vgpu()
+        load_vgpu(NO_DRIVER)
         vgpuctl("status")
         unload_vgpu()
     assert not os.path.exists(SYSFS)
@@ -97,12 +108,12 @@ def netlink_reads_race_with_unload():
     # succeed or fail cleanly; the kernel must stay healthy (the runner
     # checks the log).
     import subprocess
-    load_vgpu()
+    load_vgpu(NO_DRIVER)
     procs = [subprocess.Popen(["/bin/sh", "-c", f"for i in $(seq 50); do {VGPUCTL} status >/dev/null 2>&1; done"])
              for _ in range(3)]
     for _ in range(5):
         unload_vgpu()
-        load_vgpu()
+        load_vgpu(NO_DRIVER)
     for p in procs:
         p.wait(timeout=120)
     unload_vgpu()
