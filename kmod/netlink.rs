@@ -201,6 +201,7 @@ fn get_status(req: &Request) -> Result {
     msg.w.string(attr::VERSION, &version)?;
     msg.w.u32(attr::ABI_VERSION, ABI_VERSION)?;
     let s = state()?;
+    s.quotas.collect_removed();
     if let Some(d) = s.driver_name() {
         msg.w.string(attr::DRIVER, d)?;
     }
@@ -311,6 +312,10 @@ fn dump_quota(skb: NonNull<bindings::sk_buff>, cb: *mut ffi::NetlinkCallback) ->
     // SAFETY: `cb` is the dump's callback; `args` has 6 longs we own.
     let args = unsafe { core::slice::from_raw_parts_mut(ffi::vgpu_genl_cb_args(cb), 3) };
     let after = (args[0] != 0).then_some((args[1] as u64, args[2] as u32));
+    if after.is_none() {
+        // A listing starts: drop removed cgroups that hold nothing first.
+        s.quotas.collect_removed();
+    }
     let mut last = None;
     let mut res = Ok(());
     s.quotas.list_from(after, |k, l| {
