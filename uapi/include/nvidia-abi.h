@@ -2313,4 +2313,63 @@ static inline const char *vgpu_nv_status_name(NV_STATUS status)
 	}
 }
 
+/* --- added for the mock --- */
+/*
+ * Facts the mock NVIDIA driver (tests/mock-nvidia) needs beyond the subset
+ * above; each is NVIDIA's definition (595.45.04), mirrored in Rust in
+ * uapi/src/nvidia/ctrl.rs and rm.rs ("added for the mock" sections).
+ */
+
+/* ctrl2080gr.h: NV2080_CTRL_GR_INFO_INDEX_SM_VERSION value for SM 8.0. */
+#define NV2080_CTRL_GR_INFO_SM_VERSION_8_0 0x800U
+/* ctrl2080gpu.h: no MIG partition (GET_PID_INFO smcSubscription). */
+#define NV2080_CTRL_GPU_PARTITION_ID_INVALID 0xFFFFFFFFU
+
+/*
+ * nvos.h: the Info variant of NVOS32_PARAMETERS.data (function
+ * NVOS32_FUNCTION_INFO); a view of the 144-byte data union.
+ */
+typedef struct {
+	NvU32 attr;
+	NvU32 _pad0;
+	NvU64 offset NVABI_ALIGN8;
+	NvU64 size NVABI_ALIGN8;
+	NvU64 base NVABI_ALIGN8;
+	NvU64 reserved[14] NVABI_ALIGN8;
+} NVOS32_DATA_INFO;
+NVABI_CHECK_SIZE(NVOS32_DATA_INFO, 144);
+NVABI_CHECK_OFFSET(NVOS32_DATA_INFO, offset, 8);
+NVABI_CHECK_OFFSET(NVOS32_DATA_INFO, size, 16);
+NVABI_CHECK_OFFSET(NVOS32_DATA_INFO, base, 24);
+
+/*
+ * The two controls whose parameters name a GPU fd (devDescriptor), which
+ * the escape layer takes before the control runs (escape.c RmGetDeviceFd):
+ * an fd used so is "ref-counted" and REGISTER_FD then refuses it.
+ */
+#define NV00FD_CTRL_CMD_ATTACH_GPU 0xFD0104U
+typedef struct {
+	NvHandle hSubdevice;
+	NvU32 flags;
+	NvU64 devDescriptor NVABI_ALIGN8;
+} NV00FD_CTRL_ATTACH_GPU_PARAMS;
+NVABI_CHECK_SIZE(NV00FD_CTRL_ATTACH_GPU_PARAMS, 16);
+NVABI_CHECK_OFFSET(NV00FD_CTRL_ATTACH_GPU_PARAMS, devDescriptor, 8);
+
+#define NV00E0_CTRL_CMD_EXPORT_MEM 0xE00101U
+#define NV00E0_MAX_EXPORT_HANDLES 256U
+typedef struct {
+	NvU16 index;
+	NvU16 _pad0;
+	NvHandle hParent;
+	NvHandle handles[NV00E0_MAX_EXPORT_HANDLES];
+	NvU16 numHandles;
+	NvU8 _pad1[6];
+	NvU64 devDescriptor NVABI_ALIGN8;
+} NV00E0_CTRL_EXPORT_MEM_PARAMS;
+NVABI_CHECK_SIZE(NV00E0_CTRL_EXPORT_MEM_PARAMS, 1048);
+NVABI_CHECK_OFFSET(NV00E0_CTRL_EXPORT_MEM_PARAMS, hParent, 4);
+NVABI_CHECK_OFFSET(NV00E0_CTRL_EXPORT_MEM_PARAMS, numHandles, 1032);
+NVABI_CHECK_OFFSET(NV00E0_CTRL_EXPORT_MEM_PARAMS, devDescriptor, 1040);
+
 #endif /* _UAPI_VGPU_NVIDIA_ABI_H */

@@ -521,6 +521,20 @@ fn layout_checks(c: &mut Checks) {
             status: "status", total: "total", free: "free", data: "data.Free",
         }
     }
+    // Added for the mock.
+    layouts! { c;
+        Nvos32Info => "NVOS32_DATA_INFO" {
+            attr: "attr", _pad0: "_pad0", offset: "offset", size: "size", base: "base",
+            reserved: "reserved",
+        }
+        Nv00fdCtrlAttachGpuParams => "NV00FD_CTRL_ATTACH_GPU_PARAMS" {
+            h_subdevice: "hSubdevice", flags: "flags", dev_descriptor: "devDescriptor",
+        }
+        Nv00e0CtrlExportMemParams => "NV00E0_CTRL_EXPORT_MEM_PARAMS" {
+            index: "index", _pad0: "_pad0", h_parent: "hParent", handles: "handles",
+            num_handles: "numHandles", _pad1: "_pad1", dev_descriptor: "devDescriptor",
+        }
+    }
     // Absolute offsets inside the union, the ones interposers read.
     for (c_field, rust) in [
         ("data.AllocSize.size", NVOS32_ALLOC_SIZE_SIZE_OFFSET),
@@ -724,6 +738,11 @@ fn constant_checks(c: &mut Checks) {
         NVA06F_CTRL_CMD_GPFIFO_SCHEDULE, NVA06F_CTRL_CMD_BIND,
         NVC36F_CTRL_CMD_GPFIFO_GET_WORK_SUBMIT_TOKEN,
         NVC36F_CTRL_CMD_GPFIFO_GET_WORK_SUBMIT_TOKEN_PARAMS_SIZE,
+    }
+    // ctrl.rs, added for the mock
+    consts! { c;
+        NV2080_CTRL_GR_INFO_SM_VERSION_8_0, NV2080_CTRL_GPU_PARTITION_ID_INVALID,
+        NV00FD_CTRL_CMD_ATTACH_GPU, NV00E0_CTRL_CMD_EXPORT_MEM, NV00E0_MAX_EXPORT_HANDLES,
     }
     fields! { c;
         NV2080_GPU_CMD_GPU_GET_GID_FLAGS_FORMAT, NV2080_GPU_CMD_GPU_GET_GID_FLAGS_TYPE,

@@ -852,6 +852,75 @@ pub const fn ctrl_param_size(cmd: u32) -> Option<usize> {
     })
 }
 
+// --- added for the mock ---
+
+/// `NV2080_CTRL_GR_INFO_SM_VERSION_8_0`: `GR_INFO_INDEX_SM_VERSION` of SM 8.0.
+pub const NV2080_CTRL_GR_INFO_SM_VERSION_8_0: u32 = 0x800;
+/// `NV2080_CTRL_GPU_PARTITION_ID_INVALID`: no MIG partition.
+pub const NV2080_CTRL_GPU_PARTITION_ID_INVALID: u32 = 0xFFFF_FFFF;
+
+/// `NV00FD_CTRL_CMD_ATTACH_GPU` (multicast fabric memory): its
+/// `devDescriptor` names a GPU fd the escape layer takes first.
+pub const NV00FD_CTRL_CMD_ATTACH_GPU: u32 = 0x00FD_0104;
+
+/// `NV00FD_CTRL_ATTACH_GPU_PARAMS`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Nv00fdCtrlAttachGpuParams {
+    /// Subdevice of the GPU to attach.
+    pub h_subdevice: NvHandle,
+    /// Flags.
+    pub flags: u32,
+    /// A file descriptor of `/dev/nvidiaN`.
+    pub dev_descriptor: u64,
+}
+const _: () = assert!(size_of::<Nv00fdCtrlAttachGpuParams>() == 16);
+const _: () = assert!(offset_of!(Nv00fdCtrlAttachGpuParams, dev_descriptor) == 8);
+
+/// `NV00E0_CTRL_CMD_EXPORT_MEM` (memory export object): its `devDescriptor`
+/// names a GPU fd the escape layer takes first (unless `hParent` is the
+/// client).
+pub const NV00E0_CTRL_CMD_EXPORT_MEM: u32 = 0x00E0_0101;
+/// `NV00E0_MAX_EXPORT_HANDLES`.
+pub const NV00E0_MAX_EXPORT_HANDLES: usize = 256;
+
+/// `NV00E0_CTRL_EXPORT_MEM_PARAMS`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Nv00e0CtrlExportMemParams {
+    /// Index in the export object.
+    pub index: u16,
+    /// Padding before `h_parent`.
+    pub _pad0: u16,
+    /// Parent of the exported handles (the client: no device fd used).
+    pub h_parent: NvHandle,
+    /// Handles to export.
+    pub handles: [NvHandle; NV00E0_MAX_EXPORT_HANDLES],
+    /// Number of valid `handles`.
+    pub num_handles: u16,
+    /// Padding before `dev_descriptor`.
+    pub _pad1: [u8; 6],
+    /// A file descriptor of `/dev/nvidiaN`.
+    pub dev_descriptor: u64,
+}
+impl Default for Nv00e0CtrlExportMemParams {
+    fn default() -> Self {
+        Self {
+            index: 0,
+            _pad0: 0,
+            h_parent: 0,
+            handles: [0; NV00E0_MAX_EXPORT_HANDLES],
+            num_handles: 0,
+            _pad1: [0; 6],
+            dev_descriptor: 0,
+        }
+    }
+}
+const _: () = assert!(size_of::<Nv00e0CtrlExportMemParams>() == 1048);
+const _: () = assert!(offset_of!(Nv00e0CtrlExportMemParams, h_parent) == 4);
+const _: () = assert!(offset_of!(Nv00e0CtrlExportMemParams, num_handles) == 1032);
+const _: () = assert!(offset_of!(Nv00e0CtrlExportMemParams, dev_descriptor) == 1040);
+
 #[cfg(test)]
 mod tests {
     use super::*;

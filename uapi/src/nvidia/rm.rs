@@ -1043,6 +1043,33 @@ pub struct NvIoctlWaitOpenComplete {
 const _: () = assert!(size_of::<NvIoctlWaitOpenComplete>() == 8);
 const _: () = assert!(offset_of!(NvIoctlWaitOpenComplete, adapter_status) == 4);
 
+// --- added for the mock ---
+
+/// The `Info` variant of the NVOS32 `data` union (function `INFO`): the
+/// heap of the device's GPU. C: `NVOS32_DATA_INFO`, a view of the union.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Nvos32Info {
+    /// IN: heap attributes requested.
+    pub attr: u32,
+    /// Padding before `offset`.
+    pub _pad0: u32,
+    /// OUT: base of the largest free block.
+    pub offset: u64,
+    /// OUT: size of the largest free block.
+    pub size: u64,
+    /// OUT: heap physical base.
+    pub base: u64,
+    /// Rest of the union.
+    pub reserved: [u64; 14],
+}
+const _: () = assert!(size_of::<Nvos32Info>() == 144);
+const _: () = assert!(offset_of!(Nvos32Info, offset) == 8);
+const _: () = assert!(offset_of!(Nvos32Info, size) == 16);
+const _: () = assert!(offset_of!(Nvos32Info, base) == 24);
+/// [`Nvos32Parameters`] with the `Info` variant.
+pub type Nvos32InfoParameters = Nvos32Parameters<Nvos32Info>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
