@@ -139,4 +139,9 @@ pub(crate) mod sysfs_attr {
     pub(crate) const MEMORY_PEAK: u32 = 6;
     pub(crate) const MEMORY_EVENTS: u32 = 7;
     pub(crate) const ALL_MEMORY_MAX: u32 = 8;
+    pub(crate) const COMPUTE_MAX: u32 = 9;
+    pub(crate) const COMPUTE_WEIGHT: u32 = 10;
+    pub(crate) const COMPUTE_STAT: u32 = 11;
+    pub(crate) const ALL_COMPUTE_MAX: u32 = 12;
+    pub(crate) const ALL_COMPUTE_WEIGHT: u32 = 13;
 }

@@ -11,9 +11,11 @@ use kernel::bindings;
 use kernel::prelude::*;
 use kernel::str::CString;
 
-use crate::abi::netlink::{attr, cmd, ABI_VERSION, GPU_ALL, GPU_MINOR_MAX, LIMIT_MAX};
+use crate::abi::netlink::{
+    attr, cmd, ABI_VERSION, COMPUTE_PERIOD_DEFAULT_US, COMPUTE_WEIGHT_DEFAULT, GPU_ALL, GPU_MINOR_MAX, LIMIT_MAX,
+};
 use crate::ffi;
-use crate::quota::{Cgroup, Denial, Listed};
+use crate::quota::{Cgroup, Changes, Denial, Listed, SET_COMPUTE_MAX, SET_COMPUTE_WEIGHT, SET_MEMORY_MAX};
 
 /// The registered family; unregistered on drop.
 pub(crate) struct Family(());
@@ -241,11 +243,26 @@ fn no_cgroup(req: &Request, e: Error) -> Error {
 
 fn set_quota(req: &Request) -> Result {
     let (cg, gpu) = key(req)?;
-    let memory_max = req.u64(attr::MEMORY_MAX);
-    let Some(max) = memory_max else {
-        return Err(req.fail(EINVAL, c"nothing to set: give a limit"));
+    let quota = req.u64(attr::COMPUTE_QUOTA_US);
+    let period = req.u64(attr::COMPUTE_PERIOD_US);
+    if period.is_some() && quota.is_none() {
+        return Err(req.fail(EINVAL, c"a compute period needs a compute quota"));
+    }
+    let changes = Changes {
+        memory_max: req.u64(attr::MEMORY_MAX),
+        compute_max: quota.map(|q| (q, period.unwrap_or(COMPUTE_PERIOD_DEFAULT_US))),
+        // The policy checked the range.
+        compute_weight: req.u32(attr::COMPUTE_WEIGHT),
     };
-    state()?.quotas.set_memory_max(cg, gpu, max).map_err(|e| no_cgroup(req, e))
+    if let Some((q, p)) = changes.compute_max {
+        if q != LIMIT_MAX && (q == 0 || q > p) {
+            return Err(req.fail(EINVAL, c"compute quota must be 1..=period microseconds, or max"));
+        }
+    }
+    if changes.memory_max.is_none() && changes.compute_max.is_none() && changes.compute_weight.is_none() {
+        return Err(req.fail(EINVAL, c"nothing to set: give a memory limit, a compute max or a compute weight"));
+    }
+    state()?.quotas.set(cg, gpu, &changes).map_err(|e| no_cgroup(req, e))
 }
 
 fn del_quota(req: &Request) -> Result {
@@ -263,7 +280,17 @@ fn put_entry(w: &mut Writer, l: &Listed) -> Result {
     match &l.gpu {
         None => {
             w.u32(attr::GPU, GPU_ALL)?;
-            w.u64(attr::MEMORY_MAX, l.cgroup.all_memory_max.load(Ordering::Relaxed))?;
+            let a = &l.cgroup.all;
+            if a.has(SET_MEMORY_MAX) {
+                w.u64(attr::MEMORY_MAX, a.memory_max.load(Ordering::Relaxed))?;
+            }
+            if a.has(SET_COMPUTE_MAX) {
+                w.u64(attr::COMPUTE_QUOTA_US, a.compute_quota_us.load(Ordering::Relaxed))?;
+                w.u64(attr::COMPUTE_PERIOD_US, a.compute_period_us.load(Ordering::Relaxed))?;
+            }
+            if a.has(SET_COMPUTE_WEIGHT) {
+                w.u32(attr::COMPUTE_WEIGHT, a.compute_weight.load(Ordering::Relaxed))?;
+            }
         }
         Some(g) => {
             w.u32(attr::GPU, g.gpu)?;
@@ -273,6 +300,13 @@ fn put_entry(w: &mut Writer, l: &Listed) -> Result {
             w.u64(attr::MEMORY_EVENTS_MAX, g.events_max.load(Ordering::Relaxed))?;
             w.u64(attr::MEMORY_EFFECTIVE_MAX, g.effective_max())?;
             w.u64(attr::SYSMEM_CURRENT, g.sysmem.load(Ordering::Relaxed))?;
+            let (q, p) = g.compute_max();
+            w.u64(attr::COMPUTE_QUOTA_US, q)?;
+            w.u64(attr::COMPUTE_PERIOD_US, p)?;
+            w.u32(attr::COMPUTE_WEIGHT, g.compute_weight())?;
+            w.u64(attr::COMPUTE_USAGE_US, g.compute.usage_ns.load(Ordering::Relaxed) / 1000)?;
+            w.u64(attr::COMPUTE_THROTTLED_US, g.compute.throttled_ns.load(Ordering::Relaxed) / 1000)?;
+            w.u64(attr::COMPUTE_NR_THROTTLED, g.compute.nr_throttled.load(Ordering::Relaxed))?;
         }
     }
     Ok(())
@@ -301,6 +335,12 @@ fn get_quota(req: &Request) -> Result {
                     msg.w.u64(a, 0)?;
                 }
                 msg.w.u64(attr::MEMORY_EFFECTIVE_MAX, LIMIT_MAX)?;
+                msg.w.u64(attr::COMPUTE_QUOTA_US, LIMIT_MAX)?;
+                msg.w.u64(attr::COMPUTE_PERIOD_US, COMPUTE_PERIOD_DEFAULT_US)?;
+                msg.w.u32(attr::COMPUTE_WEIGHT, COMPUTE_WEIGHT_DEFAULT)?;
+                for a in [attr::COMPUTE_USAGE_US, attr::COMPUTE_THROTTLED_US, attr::COMPUTE_NR_THROTTLED] {
+                    msg.w.u64(a, 0)?;
+                }
             }
         }
     }

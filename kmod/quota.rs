@@ -14,12 +14,13 @@
 //! its usage is zero; its state, and its sysfs directory, go when the last
 //! charge goes.
 
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 use kernel::prelude::*;
 use kernel::rbtree::RBTree;
 use kernel::sync::{new_mutex, Arc, Mutex, SetOnce};
 
+use crate::abi::netlink::{COMPUTE_PERIOD_DEFAULT_US, COMPUTE_WEIGHT_DEFAULT};
 use crate::cgroup::{self, CgroupRef};
 use crate::policy::page_counter::{self, Denied, PageCounter, UNLIMITED};
 use crate::sysfs::Node;
@@ -31,8 +32,85 @@ pub(crate) struct Cgroup {
     pub(crate) id: u64,
     pub(crate) cg: CgroupRef,
     pub(crate) parent: Option<Arc<Cgroup>>,
-    /// `all/memory.max`: the limit of every GPU without one of its own.
-    pub(crate) all_memory_max: AtomicU64,
+    /// The settings for every GPU without one of its own (`all/`): which
+    /// are set (`SET_*` bits), and their values.
+    pub(crate) all: Settings,
+}
+
+/// A setting is present (bits of [`Settings::mask`]).
+pub(crate) const SET_MEMORY_MAX: u32 = 1;
+/// `compute.max` is set.
+pub(crate) const SET_COMPUTE_MAX: u32 = 2;
+/// `compute.weight` is set.
+pub(crate) const SET_COMPUTE_WEIGHT: u32 = 4;
+
+/// A set of settings, each present or not. Written under the registry
+/// lock, read locklessly.
+pub(crate) struct Settings {
+    pub(crate) mask: AtomicU32,
+    pub(crate) memory_max: AtomicU64,
+    pub(crate) compute_quota_us: AtomicU64,
+    pub(crate) compute_period_us: AtomicU64,
+    pub(crate) compute_weight: AtomicU32,
+}
+
+impl Settings {
+    fn new() -> Self {
+        Self {
+            mask: AtomicU32::new(0),
+            memory_max: AtomicU64::new(UNLIMITED),
+            compute_quota_us: AtomicU64::new(UNLIMITED),
+            compute_period_us: AtomicU64::new(COMPUTE_PERIOD_DEFAULT_US),
+            compute_weight: AtomicU32::new(COMPUTE_WEIGHT_DEFAULT),
+        }
+    }
+
+    pub(crate) fn has(&self, bit: u32) -> bool {
+        self.mask.load(Ordering::Relaxed) & bit != 0
+    }
+
+    fn apply(&self, c: &Changes) {
+        let mut mask = self.mask.load(Ordering::Relaxed);
+        if let Some(m) = c.memory_max {
+            self.memory_max.store(m, Ordering::Relaxed);
+            mask |= SET_MEMORY_MAX;
+        }
+        if let Some((q, p)) = c.compute_max {
+            self.compute_quota_us.store(q, Ordering::Relaxed);
+            self.compute_period_us.store(p, Ordering::Relaxed);
+            mask |= SET_COMPUTE_MAX;
+        }
+        if let Some(w) = c.compute_weight {
+            self.compute_weight.store(w, Ordering::Relaxed);
+            mask |= SET_COMPUTE_WEIGHT;
+        }
+        self.mask.store(mask, Ordering::Relaxed);
+    }
+
+    fn clear(&self) {
+        self.mask.store(0, Ordering::Relaxed);
+        self.memory_max.store(UNLIMITED, Ordering::Relaxed);
+        self.compute_quota_us.store(UNLIMITED, Ordering::Relaxed);
+        self.compute_period_us.store(COMPUTE_PERIOD_DEFAULT_US, Ordering::Relaxed);
+        self.compute_weight.store(COMPUTE_WEIGHT_DEFAULT, Ordering::Relaxed);
+    }
+}
+
+/// Settings to change; `None` leaves one as it is.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Changes {
+    pub(crate) memory_max: Option<u64>,
+    /// (quota µs or `UNLIMITED`, period µs).
+    pub(crate) compute_max: Option<(u64, u64)>,
+    pub(crate) compute_weight: Option<u32>,
+}
+
+/// Compute (channel-time) accounting of one (cgroup, GPU), like `cpu.stat`.
+#[derive(Default)]
+pub(crate) struct ComputeStat {
+    pub(crate) usage_ns: AtomicU64,
+    pub(crate) throttled_ns: AtomicU64,
+    pub(crate) nr_throttled: AtomicU64,
 }
 
 /// One (cgroup, GPU) pair.
@@ -43,8 +121,10 @@ pub(crate) struct GpuState {
     pub(crate) parent: Option<Arc<GpuState>>,
     /// GPU memory (vidmem) charged, with its limit (`memory.max`) and peak.
     pub(crate) memory: PageCounter,
-    /// Whether `memory.max` was set for this GPU (else `all` applies).
-    own_memory_max: AtomicBool,
+    /// The settings made for this GPU (else the cgroup's `all` apply).
+    pub(crate) own: Settings,
+    /// Channel-time accounting, written by the arbiter (`compute.rs`).
+    pub(crate) compute: ComputeStat,
     /// Allocations denied here or below by this level's limit or an
     /// ancestor's (`memory.events` `max`).
     pub(crate) events_max: AtomicU64,
@@ -74,6 +154,28 @@ impl GpuState {
     /// Room left under the tightest limit of this cgroup and its ancestors.
     pub(crate) fn headroom(&self) -> u64 {
         page_counter::headroom(self.counters())
+    }
+
+    /// Sets the page counter's limit from the settings in force.
+    fn resolve_memory_max(&self) {
+        let m = if self.own.has(SET_MEMORY_MAX) {
+            self.own.memory_max.load(Ordering::Relaxed)
+        } else {
+            self.cgroup.all.memory_max.load(Ordering::Relaxed)
+        };
+        self.memory.set_max(m);
+    }
+
+    /// `compute.max` in force: (quota µs or `UNLIMITED`, period µs).
+    pub(crate) fn compute_max(&self) -> (u64, u64) {
+        let s = if self.own.has(SET_COMPUTE_MAX) { &self.own } else { &self.cgroup.all };
+        (s.compute_quota_us.load(Ordering::Relaxed), s.compute_period_us.load(Ordering::Relaxed))
+    }
+
+    /// `compute.weight` in force.
+    pub(crate) fn compute_weight(&self) -> u32 {
+        let s = if self.own.has(SET_COMPUTE_WEIGHT) { &self.own } else { &self.cgroup.all };
+        s.compute_weight.load(Ordering::Relaxed)
     }
 
     /// The tightest memory limit of this cgroup and its ancestors.
@@ -256,7 +358,7 @@ impl Registry {
                     id,
                     cg: c,
                     parent: parent.take(),
-                    all_memory_max: AtomicU64::new(UNLIMITED),
+                    all: Settings::new(),
                 },
                 GFP_KERNEL,
             )?;
@@ -296,13 +398,14 @@ impl Registry {
                     cgroup: c.clone(),
                     parent: parent.take(),
                     memory: PageCounter::new(),
-                    own_memory_max: AtomicBool::new(false),
+                    own: Settings::new(),
+                    compute: ComputeStat::default(),
                     events_max: AtomicU64::new(0),
                     sysmem: AtomicU64::new(0),
                 },
                 GFP_KERNEL,
             )?;
-            state.memory.set_max(c.all_memory_max.load(Ordering::Relaxed));
+            state.memory.set_max(c.all.memory_max.load(Ordering::Relaxed));
             if let Some(cnode) = c.node.as_ref() {
                 state.node.populate(Node::gpu(cnode, gpu, Arc::as_ptr(&state).cast())?);
             }
@@ -338,24 +441,24 @@ impl Registry {
         self.map.lock().get(&cgroup_id).map(|e| e.cgroup.clone())
     }
 
-    /// Sets `memory.max` of (`cgroup_id`, `gpu`); `gpu == None` sets the
-    /// limit of every GPU without one of its own. Fails with `ENOENT` for a
-    /// cgroup that does not exist.
-    pub(crate) fn set_memory_max(&self, cgroup_id: u64, gpu: Option<u32>, max: u64) -> Result {
+    /// Applies `changes` to (`cgroup_id`, `gpu`); `gpu == None` changes the
+    /// settings of every GPU without one of its own. Fails with `ENOENT` for
+    /// a cgroup that does not exist.
+    pub(crate) fn set(&self, cgroup_id: u64, gpu: Option<u32>, changes: &Changes) -> Result {
         let cg = CgroupRef::from_id(cgroup_id).ok_or(ENOENT)?;
         let mut map = self.map.lock();
         let cgroup = Self::cgroup_locked(&mut map, cg)?;
         match gpu {
             Some(gpu) => {
                 let g = Self::gpu_locked(&mut map, &cgroup, gpu)?;
-                g.own_memory_max.store(true, Ordering::Relaxed);
-                g.memory.set_max(max);
+                g.own.apply(changes);
+                g.resolve_memory_max();
             }
             None => {
-                cgroup.all_memory_max.store(max, Ordering::Relaxed);
+                cgroup.all.apply(changes);
                 let entry = map.get_mut(&cgroup_id).ok_or(EINVAL)?;
-                for g in entry.gpus.iter().filter(|g| !g.own_memory_max.load(Ordering::Relaxed)) {
-                    g.memory.set_max(max);
+                for g in entry.gpus.iter() {
+                    g.resolve_memory_max();
                 }
                 if entry.all_node.is_none() {
                     if let Some(cnode) = cgroup.node.as_ref() {
@@ -367,7 +470,7 @@ impl Registry {
         Ok(())
     }
 
-    /// Removes the limits of (`cgroup_id`, `gpu`) (`None`: the `all` ones).
+    /// Removes the settings of (`cgroup_id`, `gpu`) (`None`: the `all` ones).
     pub(crate) fn clear(&self, cgroup_id: u64, gpu: Option<u32>) -> Result {
         let mut map = self.map.lock();
         let Some(entry) = map.get_mut(&cgroup_id) else {
@@ -375,20 +478,30 @@ impl Registry {
             drop(map);
             return CgroupRef::from_id(cgroup_id).map(|_| ()).ok_or(ENOENT);
         };
-        let all = entry.cgroup.all_memory_max.load(Ordering::Relaxed);
         match gpu {
             Some(gpu) => {
                 if let Some(g) = entry.gpu(gpu) {
-                    g.own_memory_max.store(false, Ordering::Relaxed);
-                    g.memory.set_max(all);
+                    g.own.clear();
+                    g.resolve_memory_max();
                 }
             }
             None => {
-                entry.cgroup.all_memory_max.store(UNLIMITED, Ordering::Relaxed);
+                entry.cgroup.all.clear();
                 entry.all_node = None;
-                for g in entry.gpus.iter().filter(|g| !g.own_memory_max.load(Ordering::Relaxed)) {
-                    g.memory.set_max(UNLIMITED);
+                for g in entry.gpus.iter() {
+                    g.resolve_memory_max();
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every (cgroup, GPU) state of `gpu`, for the compute arbiter.
+    pub(crate) fn states_of_gpu(&self, gpu: u32, out: &mut KVec<Arc<GpuState>>) -> Result {
+        let map = self.map.lock();
+        for (_, e) in map.iter() {
+            if let Some(g) = e.gpu(gpu) {
+                out.push(g.clone(), GFP_KERNEL)?;
             }
         }
         Ok(())
@@ -424,7 +537,7 @@ impl Registry {
                 }
             }
             let key = (*id, u32::MAX);
-            let all_set = e.cgroup.all_memory_max.load(Ordering::Relaxed) != UNLIMITED;
+            let all_set = e.cgroup.all.mask.load(Ordering::Relaxed) != 0;
             if all_set && fresh(key) && !f(key, Listed { cgroup: e.cgroup.clone(), gpu: None }) {
                 return;
             }

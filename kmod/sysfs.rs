@@ -87,6 +87,15 @@ fn limit(w: &mut SliceWriter<'_>, v: u64) -> core::fmt::Result {
     }
 }
 
+/// `compute.max` the `cpu.max` way: "QUOTA PERIOD" or "max PERIOD".
+fn compute_max(w: &mut SliceWriter<'_>, quota: u64, period: u64) -> core::fmt::Result {
+    if quota == UNLIMITED {
+        writeln!(w, "max {period}")
+    } else {
+        writeln!(w, "{quota} {period}")
+    }
+}
+
 fn show_root(attr: u32, w: &mut SliceWriter<'_>) -> core::fmt::Result {
     match attr {
         sysfs_attr::VERSION => writeln!(w, "{VERSION}"),
@@ -107,7 +116,11 @@ fn show_cgroup(c: &Cgroup, attr: u32, w: &mut SliceWriter<'_>) -> core::fmt::Res
                 Err(_) => writeln!(w, "?"),
             }
         }
-        sysfs_attr::ALL_MEMORY_MAX => limit(w, c.all_memory_max.load(Ordering::Relaxed)),
+        sysfs_attr::ALL_MEMORY_MAX => limit(w, c.all.memory_max.load(Ordering::Relaxed)),
+        sysfs_attr::ALL_COMPUTE_MAX => {
+            compute_max(w, c.all.compute_quota_us.load(Ordering::Relaxed), c.all.compute_period_us.load(Ordering::Relaxed))
+        }
+        sysfs_attr::ALL_COMPUTE_WEIGHT => writeln!(w, "{}", c.all.compute_weight.load(Ordering::Relaxed)),
         _ => Err(core::fmt::Error),
     }
 }
@@ -118,6 +131,17 @@ fn show_gpu(g: &GpuState, attr: u32, w: &mut SliceWriter<'_>) -> core::fmt::Resu
         sysfs_attr::MEMORY_CURRENT => writeln!(w, "{}", g.memory.usage()),
         sysfs_attr::MEMORY_PEAK => writeln!(w, "{}", g.memory.peak()),
         sysfs_attr::MEMORY_EVENTS => writeln!(w, "max {}", g.events_max.load(Ordering::Relaxed)),
+        sysfs_attr::COMPUTE_MAX => {
+            let (q, p) = g.compute_max();
+            compute_max(w, q, p)
+        }
+        sysfs_attr::COMPUTE_WEIGHT => writeln!(w, "{}", g.compute_weight()),
+        sysfs_attr::COMPUTE_STAT => {
+            let c = &g.compute;
+            writeln!(w, "usage_usec {}", c.usage_ns.load(Ordering::Relaxed) / 1000)?;
+            writeln!(w, "nr_throttled {}", c.nr_throttled.load(Ordering::Relaxed))?;
+            writeln!(w, "throttled_usec {}", c.throttled_ns.load(Ordering::Relaxed) / 1000)
+        }
         _ => Err(core::fmt::Error),
     }
 }
@@ -136,7 +160,10 @@ pub(crate) unsafe extern "C" fn vgpu_rs_sysfs_show(obj: *const c_void, attr: u32
     let mut w = SliceWriter::new(page);
     let r = match attr {
         _ if obj.is_null() => show_root(attr, &mut w),
-        sysfs_attr::CGROUP_PATH | sysfs_attr::ALL_MEMORY_MAX => {
+        sysfs_attr::CGROUP_PATH
+        | sysfs_attr::ALL_MEMORY_MAX
+        | sysfs_attr::ALL_COMPUTE_MAX
+        | sysfs_attr::ALL_COMPUTE_WEIGHT => {
             // SAFETY: cgroup and `all` nodes are created for a `Cgroup`,
             // which outlives them (see above).
             show_cgroup(unsafe { &*obj.cast::<Cgroup>() }, attr, &mut w)

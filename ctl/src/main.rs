@@ -15,7 +15,7 @@ use vgpu_uapi::netlink::{ABI_VERSION, GPU_ALL, GPU_MINOR_MAX};
 
 use crate::error::CtlError;
 use crate::netlink::{Attr, Client, Cmd, Reply, Value};
-use crate::units::{format_size, parse_size};
+use crate::units::{format_compute_max, format_size, parse_compute_max, parse_size};
 
 const ABOUT: &str = "\
 Operate vgpu, kernel-enforced GPU sharing for NVIDIA GPUs.
@@ -85,16 +85,27 @@ fn parse_device(s: &str) -> Result<Device, String> {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Set a cgroup's GPU memory limit on one GPU or on all GPUs.
-    #[command(after_help = "The limit applies at once. Allocations already made survive a lower \
-limit; new ones are refused while the cgroup is over it. --device all sets the limit of every \
-GPU that has no limit of its own.")]
+    /// Set a cgroup's limits on one GPU or on all GPUs: memory, compute cap, compute weight.
+    #[command(after_help = "Limits apply at once. Allocations already made survive a lower \
+memory limit; new ones are refused while the cgroup is over it. A compute cap holds the cgroup \
+to a share of the GPU's time even when the GPU is otherwise idle (like cpu.max); weights share \
+the GPU between cgroups that contend (like cpu.weight) and cost nothing when only one cgroup \
+submits work. --device all sets the default of every GPU that has no setting of its own.")]
     SetQuota {
         #[command(flatten)]
         target: Target,
         /// GPU memory limit: a size (e.g. 4GiB) or "max" for none.
         #[arg(long, value_name = "SIZE|max", value_parser = parse_size)]
-        memory: u64,
+        memory: Option<u64>,
+        /// Compute cap: "30%", "QUOTA PERIOD" or "QUOTA" in µs (like cpu.max), or "max".
+        #[arg(long, value_name = "N%|QUOTA [PERIOD]|max")]
+        compute_max: Option<String>,
+        /// Period for --compute-max in µs (1000..=1000000, default 100000).
+        #[arg(long, value_name = "US")]
+        compute_period: Option<u64>,
+        /// Compute weight, 1..=10000 (default 100), like cpu.weight.
+        #[arg(long, value_name = "1..10000", value_parser = clap::value_parser!(u32).range(1..=10000))]
+        compute_weight: Option<u32>,
     },
     /// Show a cgroup's limit and usage on one GPU (or its all-GPU setting).
     GetQuota {
@@ -115,11 +126,15 @@ GPU that has no limit of its own.")]
         #[arg(long)]
         json: bool,
     },
-    /// Show the module and a table of every cgroup × GPU: usage, limit, peak, denials.
+    /// Show the module and a table of every cgroup × GPU: memory usage, limit, peak,
+    /// denials, compute cap/weight and GPU utilisation.
     Status {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Seconds over which GPU utilisation is measured (0: do not measure).
+        #[arg(long, default_value_t = 0.5, value_name = "SECONDS")]
+        interval: f64,
     },
     /// Follow allocation denials as they happen (Ctrl-C to stop).
     Events {
@@ -145,6 +160,12 @@ struct Entry {
     memory_denials: Option<u64>,
     memory_effective_max: Option<u64>,
     sysmem_current: Option<u64>,
+    compute_quota_us: Option<u64>,
+    compute_period_us: Option<u64>,
+    compute_weight: Option<u32>,
+    compute_usage_us: Option<u64>,
+    compute_throttled_us: Option<u64>,
+    compute_nr_throttled: Option<u64>,
 }
 
 fn entry(r: &Reply) -> Entry {
@@ -159,6 +180,12 @@ fn entry(r: &Reply) -> Entry {
         memory_denials: r.u64(Attr::MemoryEventsMax),
         memory_effective_max: r.u64(Attr::MemoryEffectiveMax),
         sysmem_current: r.u64(Attr::SysmemCurrent),
+        compute_quota_us: r.u64(Attr::ComputeQuotaUs),
+        compute_period_us: r.u64(Attr::ComputePeriodUs),
+        compute_weight: r.u32(Attr::ComputeWeight),
+        compute_usage_us: r.u64(Attr::ComputeUsageUs),
+        compute_throttled_us: r.u64(Attr::ComputeThrottledUs),
+        compute_nr_throttled: r.u64(Attr::ComputeNrThrottled),
     }
 }
 
@@ -170,17 +197,43 @@ fn key_attrs(cg: &cgroup::Cgroup, dev: Device) -> Vec<(Attr, Value)> {
     vec![(Attr::CgroupId, Value::U64(cg.id)), (Attr::Gpu, Value::U32(dev.raw()))]
 }
 
-fn set_quota(t: &Target, memory: u64) -> Result<()> {
+fn set_quota(t: &Target, memory: Option<u64>, compute_max: Option<&str>, period: Option<u64>, weight: Option<u32>) -> Result<()> {
+    if memory.is_none() && compute_max.is_none() && weight.is_none() {
+        return Err(anyhow!("nothing to set: give --memory, --compute-max and/or --compute-weight"));
+    }
+    if period.is_some() && compute_max.is_none() {
+        return Err(anyhow!("--compute-period needs --compute-max"));
+    }
+    let cmax = compute_max.map(|s| parse_compute_max(s, period)).transpose().map_err(|e| anyhow!(e))?;
     let cg = cgroup::resolve(&t.cgroup)?;
     let client = Client::connect()?;
     let mut attrs = key_attrs(&cg, t.device);
-    attrs.push((Attr::MemoryMax, Value::U64(memory)));
+    if let Some(m) = memory {
+        attrs.push((Attr::MemoryMax, Value::U64(m)));
+    }
+    if let Some((q, p)) = cmax {
+        attrs.push((Attr::ComputeQuotaUs, Value::U64(q)));
+        attrs.push((Attr::ComputePeriodUs, Value::U64(p)));
+    }
+    if let Some(w) = weight {
+        attrs.push((Attr::ComputeWeight, Value::U32(w)));
+    }
     client.request(Cmd::SetQuota, &attrs, false, "setting a quota")?;
     let dev = match t.device {
         Device::All => "every GPU".to_string(),
         Device::One(n) => format!("GPU {n}"),
     };
-    println!("{}: memory.max on {dev} = {}", cg.dir.display(), format_size(memory));
+    let mut said = Vec::new();
+    if let Some(m) = memory {
+        said.push(format!("memory.max = {}", format_size(m)));
+    }
+    if let Some((q, p)) = cmax {
+        said.push(format!("compute.max = {}", format_compute_max(q, p)));
+    }
+    if let Some(w) = weight {
+        said.push(format!("compute.weight = {w}"));
+    }
+    println!("{}: on {dev}: {}", cg.dir.display(), said.join(", "));
     Ok(())
 }
 
@@ -201,6 +254,16 @@ fn get_quota(t: &Target, json: bool) -> Result<()> {
         println!("memory.current:{:>1}{}", " ", size_or_dash(e.memory_current));
         println!("memory.peak:   {}", size_or_dash(e.memory_peak));
         println!("denials:       {}", e.memory_denials.unwrap_or(0));
+    }
+    if let (Some(q), Some(p)) = (e.compute_quota_us, e.compute_period_us) {
+        println!("compute.max:   {}", format_compute_max(q, p));
+    }
+    if let Some(w) = e.compute_weight {
+        println!("compute.weight:{:>1}{w}", " ");
+    }
+    if t.device != Device::All {
+        println!("compute usage: {} µs, throttled {} µs ({} times)", e.compute_usage_us.unwrap_or(0),
+                 e.compute_throttled_us.unwrap_or(0), e.compute_nr_throttled.unwrap_or(0));
     }
     Ok(())
 }
@@ -249,7 +312,26 @@ struct Status {
     cgroups: Vec<sysfs::Row>,
 }
 
-fn status(json: bool) -> Result<()> {
+/// Rows with GPU utilisation measured over `interval` seconds.
+fn sample_rows(interval: f64) -> Result<Vec<sysfs::Row>> {
+    let first = sysfs::rows()?;
+    if !(interval > 0.0) || first.iter().all(|r| r.compute_usage_us.is_none()) {
+        return Ok(first);
+    }
+    let t0 = std::time::Instant::now();
+    std::thread::sleep(std::time::Duration::from_secs_f64(interval.min(60.0)));
+    let dt_us = t0.elapsed().as_micros() as f64;
+    let mut rows = sysfs::rows()?;
+    for r in rows.iter_mut() {
+        let before = first.iter().find(|f| f.cgroup_id == r.cgroup_id && f.gpu == r.gpu).and_then(|f| f.compute_usage_us);
+        if let (Some(a), Some(b)) = (before, r.compute_usage_us) {
+            r.compute_util_percent = Some(100.0 * b.saturating_sub(a) as f64 / dt_us);
+        }
+    }
+    Ok(rows)
+}
+
+fn status(json: bool, interval: f64) -> Result<()> {
     let client = Client::connect()?;
     let reply = client.request(Cmd::GetStatus, &[], false, "reading status")?;
     let r = reply.first().ok_or_else(|| anyhow!("the module sent no status reply"))?;
@@ -264,7 +346,7 @@ fn status(json: bool) -> Result<()> {
         module_abi_version: module_abi,
         driver: r.string(Attr::Driver).map(str::to_string),
         sysfs: sysfs::top()?,
-        cgroups: sysfs::rows()?,
+        cgroups: sample_rows(interval)?,
     };
     if json {
         println!("{}", serde_json::to_string_pretty(&st)?);
@@ -281,16 +363,27 @@ fn status(json: bool) -> Result<()> {
         return Ok(());
     }
     println!();
-    println!("{:<32} {:>5} {:>12} {:>12} {:>12} {:>8}", "CGROUP", "GPU", "MEMORY", "LIMIT", "PEAK", "DENIALS");
+    println!(
+        "{:<24} {:>4} {:>11} {:>11} {:>11} {:>7} {:>9} {:>6} {:>6}",
+        "CGROUP", "GPU", "MEMORY", "LIMIT", "PEAK", "DENIED", "COMPUTE", "WEIGHT", "UTIL"
+    );
     for row in &st.cgroups {
+        let cap = match row.compute_max {
+            Some((q, _)) if q == vgpu_uapi::netlink::LIMIT_MAX => "max".to_string(),
+            Some((q, p)) => format!("{:.0}%", 100.0 * q as f64 / p.max(1) as f64),
+            None => "-".into(),
+        };
         println!(
-            "{:<32} {:>5} {:>12} {:>12} {:>12} {:>8}",
+            "{:<24} {:>4} {:>11} {:>11} {:>11} {:>7} {:>9} {:>6} {:>6}",
             row.cgroup,
             row.gpu.map(|g| g.to_string()).unwrap_or_else(|| "all".into()),
             size_or_dash(row.memory_current),
             size_or_dash(row.memory_max),
             size_or_dash(row.memory_peak),
-            row.memory_denials.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+            row.memory_denials.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+            cap,
+            row.compute_weight.map(|w| w.to_string()).unwrap_or_else(|| "-".into()),
+            row.compute_util_percent.map(|u| format!("{u:.1}%")).unwrap_or_else(|| "-".into()),
         );
     }
     Ok(())
@@ -358,8 +451,10 @@ fn events(json: bool, count: Option<u64>) -> Result<()> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let r = match &cli.command {
-        Command::Status { json } => status(*json),
-        Command::SetQuota { target, memory } => set_quota(target, *memory),
+        Command::Status { json, interval } => status(*json, *interval),
+        Command::SetQuota { target, memory, compute_max, compute_period, compute_weight } => {
+            set_quota(target, *memory, compute_max.as_deref(), *compute_period, *compute_weight)
+        }
         Command::GetQuota { target, json } => get_quota(target, *json),
         Command::ClearQuota { target } => clear_quota(target),
         Command::List { json } => list(*json),

@@ -50,6 +50,25 @@ pub struct Row {
     pub memory_current: Option<u64>,
     pub memory_peak: Option<u64>,
     pub memory_denials: Option<u64>,
+    /// (quota µs or LIMIT_MAX, period µs).
+    pub compute_max: Option<(u64, u64)>,
+    pub compute_weight: Option<u32>,
+    pub compute_usage_us: Option<u64>,
+    pub compute_throttled_us: Option<u64>,
+    pub compute_nr_throttled: Option<u64>,
+    /// GPU time used over the sampling interval, percent (status only).
+    pub compute_util_percent: Option<f64>,
+}
+
+fn compute_max(s: &str) -> Option<(u64, u64)> {
+    let mut w = s.split_whitespace();
+    let q = w.next()?;
+    let p = w.next()?.parse().ok()?;
+    Some((limit(q)?, p))
+}
+
+fn stat(d: &Path, key: &str) -> Option<u64> {
+    read(&d.join(names::COMPUTE_STAT)).ok()?.lines().find_map(|l| l.strip_prefix(key)?.trim().parse().ok())
 }
 
 fn limit(s: &str) -> Option<u64> {
@@ -97,6 +116,12 @@ pub fn rows() -> Result<Vec<Row>> {
                 memory_denials: read(&d.join(names::MEMORY_EVENTS))
                     .ok()
                     .and_then(|v| v.lines().find_map(|l| l.strip_prefix("max ")?.trim().parse().ok())),
+                compute_max: read(&d.join(names::COMPUTE_MAX)).ok().and_then(|v| compute_max(&v)),
+                compute_weight: read(&d.join(names::COMPUTE_WEIGHT)).ok().and_then(|v| v.parse().ok()),
+                compute_usage_us: stat(&d, "usage_usec "),
+                compute_throttled_us: stat(&d, "throttled_usec "),
+                compute_nr_throttled: stat(&d, "nr_throttled "),
+                compute_util_percent: None,
             });
         }
     }

@@ -67,9 +67,68 @@ pub fn format_size(bytes: u64) -> String {
     format!("{bytes} B")
 }
 
+/// `compute.max` as the operator gives it: "max", "30%" (of the period),
+/// "QUOTA PERIOD" or "QUOTA" in microseconds, like `cpu.max`. Returns
+/// (quota µs or LIMIT_MAX, period µs).
+pub fn parse_compute_max(s: &str, period: Option<u64>) -> Result<(u64, u64), String> {
+    use vgpu_uapi::netlink::{COMPUTE_PERIOD_DEFAULT_US, COMPUTE_PERIOD_MAX_US, COMPUTE_PERIOD_MIN_US};
+    let t = s.trim();
+    let mut words = t.split_whitespace();
+    let first = words.next().ok_or_else(|| format!("bad compute max '{s}'"))?;
+    let second = words.next();
+    if words.next().is_some() {
+        return Err(format!("bad compute max '{s}': give 'max', 'N%', 'QUOTA' or 'QUOTA PERIOD' (µs)"));
+    }
+    let period = match second {
+        Some(p) => p.parse::<u64>().map_err(|_| format!("bad compute period '{p}'"))?,
+        None => period.unwrap_or(COMPUTE_PERIOD_DEFAULT_US),
+    };
+    if !(COMPUTE_PERIOD_MIN_US..=COMPUTE_PERIOD_MAX_US).contains(&period) {
+        return Err(format!("compute period {period} µs is outside {COMPUTE_PERIOD_MIN_US}..={COMPUTE_PERIOD_MAX_US} µs"));
+    }
+    if first.eq_ignore_ascii_case("max") {
+        return Ok((LIMIT_MAX, period));
+    }
+    let quota = if let Some(pct) = first.strip_suffix('%') {
+        let p: f64 = pct.parse().map_err(|_| format!("bad percentage '{first}'"))?;
+        if !(p > 0.0 && p <= 100.0) {
+            return Err(format!("compute max {first} must be above 0% and at most 100%"));
+        }
+        ((period as f64) * p / 100.0).round() as u64
+    } else {
+        first.parse::<u64>().map_err(|_| format!("bad compute quota '{first}': give microseconds, N% or max"))?
+    };
+    if quota == 0 || quota > period {
+        return Err(format!("compute quota {quota} µs must be 1..={period} µs (the period)"));
+    }
+    Ok((quota, period))
+}
+
+/// "max" or the share of the period, e.g. "30% (30000/100000 µs)".
+pub fn format_compute_max(quota: u64, period: u64) -> String {
+    if quota == LIMIT_MAX {
+        "max".into()
+    } else {
+        format!("{:.0}% ({quota}/{period} µs)", 100.0 * quota as f64 / period.max(1) as f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compute_max_forms() {
+        assert_eq!(parse_compute_max("30%", None), Ok((30_000, 100_000)));
+        assert_eq!(parse_compute_max("30%", Some(50_000)), Ok((15_000, 50_000)));
+        assert_eq!(parse_compute_max("25000 50000", None), Ok((25_000, 50_000)));
+        assert_eq!(parse_compute_max("25000", None), Ok((25_000, 100_000)));
+        assert_eq!(parse_compute_max("max", None), Ok((LIMIT_MAX, 100_000)));
+        for bad in ["0%", "101%", "200000", "0", "x", "30% 10", "1 2 3", "50 999999999"] {
+            assert!(parse_compute_max(bad, None).is_err(), "{bad} accepted");
+        }
+        assert_eq!(format_compute_max(30_000, 100_000), "30% (30000/100000 µs)");
+    }
     use proptest::prelude::*;
 
     #[test]

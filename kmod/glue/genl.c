@@ -27,11 +27,26 @@ static const struct nla_policy vgpu_key_policy[VGPU_A_GPU + 1] = {
 	[VGPU_A_GPU] = { .type = NLA_U32 },
 };
 
-/* set-quota: the key and the settings; anything else is rejected. */
-static const struct nla_policy vgpu_set_policy[VGPU_A_MEMORY_MAX + 1] = {
+/* set-quota: the key and the settings. Counters are replies only, so the
+ * ones in between are rejected, as is anything past the weight. */
+static const struct netlink_range_validation vgpu_period_range = {
+	.min = VGPU_COMPUTE_PERIOD_MIN_US,
+	.max = VGPU_COMPUTE_PERIOD_MAX_US,
+};
+
+static const struct nla_policy vgpu_set_policy[VGPU_A_COMPUTE_WEIGHT + 1] = {
 	[VGPU_A_CGROUP_ID] = { .type = NLA_U64 },
 	[VGPU_A_GPU] = { .type = NLA_U32 },
 	[VGPU_A_MEMORY_MAX] = { .type = NLA_U64 },
+	[VGPU_A_MEMORY_CURRENT] = { .type = NLA_REJECT },
+	[VGPU_A_MEMORY_PEAK] = { .type = NLA_REJECT },
+	[VGPU_A_MEMORY_EVENTS_MAX] = { .type = NLA_REJECT },
+	[VGPU_A_MEMORY_EFFECTIVE_MAX] = { .type = NLA_REJECT },
+	[VGPU_A_SYSMEM_CURRENT] = { .type = NLA_REJECT },
+	[VGPU_A_COMPUTE_QUOTA_US] = { .type = NLA_U64 },
+	[VGPU_A_COMPUTE_PERIOD_US] = NLA_POLICY_FULL_RANGE(NLA_U64, &vgpu_period_range),
+	[VGPU_A_COMPUTE_WEIGHT] = NLA_POLICY_RANGE(NLA_U32, VGPU_COMPUTE_WEIGHT_MIN,
+						   VGPU_COMPUTE_WEIGHT_MAX),
 };
 
 /* get-status and dumps take no attributes at all. */
@@ -67,7 +82,7 @@ static const struct genl_ops vgpu_ops[] = {
 		.cmd = VGPU_CMD_SET_QUOTA,
 		.doit = vgpu_admin_set_quota,
 		.policy = vgpu_set_policy,
-		.maxattr = VGPU_A_MEMORY_MAX,
+		.maxattr = VGPU_A_COMPUTE_WEIGHT,
 	},
 	{
 		.cmd = VGPU_CMD_GET_QUOTA,

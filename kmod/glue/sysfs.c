@@ -37,6 +37,11 @@ VGPU_ATTR(a_memory_current, "memory.current", VGPU_SYSFS_MEMORY_CURRENT);
 VGPU_ATTR(a_memory_peak, "memory.peak", VGPU_SYSFS_MEMORY_PEAK);
 VGPU_ATTR(a_memory_events, "memory.events", VGPU_SYSFS_MEMORY_EVENTS);
 VGPU_ATTR(a_all_memory_max, "memory.max", VGPU_SYSFS_ALL_MEMORY_MAX);
+VGPU_ATTR(a_compute_max, "compute.max", VGPU_SYSFS_COMPUTE_MAX);
+VGPU_ATTR(a_compute_weight, "compute.weight", VGPU_SYSFS_COMPUTE_WEIGHT);
+VGPU_ATTR(a_compute_stat, "compute.stat", VGPU_SYSFS_COMPUTE_STAT);
+VGPU_ATTR(a_all_compute_max, "compute.max", VGPU_SYSFS_ALL_COMPUTE_MAX);
+VGPU_ATTR(a_all_compute_weight, "compute.weight", VGPU_SYSFS_ALL_COMPUTE_WEIGHT);
 
 static struct attribute *root_attrs[] = {
 	&a_version.attr, &a_abi_version.attr, &a_driver.attr, NULL,
@@ -48,11 +53,14 @@ ATTRIBUTE_GROUPS(cgroup);
 
 static struct attribute *gpu_attrs[] = {
 	&a_memory_max.attr, &a_memory_current.attr, &a_memory_peak.attr,
-	&a_memory_events.attr, NULL,
+	&a_memory_events.attr, &a_compute_max.attr, &a_compute_weight.attr,
+	&a_compute_stat.attr, NULL,
 };
 ATTRIBUTE_GROUPS(gpu);
 
-static struct attribute *all_attrs[] = { &a_all_memory_max.attr, NULL };
+static struct attribute *all_attrs[] = {
+	&a_all_memory_max.attr, &a_all_compute_max.attr, &a_all_compute_weight.attr, NULL,
+};
 ATTRIBUTE_GROUPS(all);
 
 /* The attached driver; written at attach/detach, read by "driver". */

@@ -81,6 +81,51 @@ def all_gpus_setting_is_a_default():
 
 
 @test
+def compute_settings():
+    out = vgpuctl("set-quota", "--cgroup", A, "--device", "0", "--compute-max", "30%", "--compute-weight", "200").stdout
+    contains(out, "compute.max = 30%")
+    g = sysfs_gpu(A, 0)
+    eq(read(f"{g}/compute.max"), "30000 100000", "compute.max")
+    eq(read(f"{g}/compute.weight"), "200", "compute.weight")
+    eq(read(f"{g}/compute.stat").splitlines(), ["usage_usec 0", "nr_throttled 0", "throttled_usec 0"])
+    eq(read(f"{g}/memory.max"), str(4 * GIB), "memory limit untouched by compute settings")
+    vgpuctl("set-quota", "--cgroup", A, "--device", "0", "--compute-max", "5000 20000")
+    eq(read(f"{g}/compute.max"), "5000 20000")
+    q = vgpuctl("get-quota", "--cgroup", A, "--device", "0", "--json", json_out=True)
+    eq((q["compute_quota_us"], q["compute_period_us"], q["compute_weight"]), (5000, 20000, 200))
+    vgpuctl("set-quota", "--cgroup", A, "--device", "0", "--compute-max", "max")
+    eq(read(f"{g}/compute.max"), "max 100000")
+    vgpuctl("set-quota", "--cgroup", B, "--device", "all", "--compute-weight", "50")
+    eq(read(f"{SYSFS}/cgroups/{cgroup_id(B)}/all/compute.weight"), "50")
+    eq(read(f"{sysfs_gpu(B, 1)}/compute.weight"), "50", "inherited by a GPU without its own")
+    vgpuctl("clear-quota", "--cgroup", B, "--device", "all")
+    eq(read(f"{sysfs_gpu(B, 1)}/compute.weight"), "100", "back to the default")
+    for bad in (["--compute-weight", "0"], ["--compute-weight", "10001"], ["--compute-max", "150%"],
+                ["--compute-max", "200000"], ["--compute-period", "5000"]):
+        p = vgpuctl("set-quota", "--cgroup", A, "--device", "0", *bad, check=False)
+        assert p.returncode != 0, f"{bad} accepted"
+
+
+@test
+def compute_requests_are_checked_by_the_kernel():
+    key = u64(H["VGPU_A_CGROUP_ID"], cgroup_id(A)) + u32(H["VGPU_A_GPU"], 0)
+    cases = {
+        "weight 0": u32(H["VGPU_A_COMPUTE_WEIGHT"], 0),
+        "weight 10001": u32(H["VGPU_A_COMPUTE_WEIGHT"], 10001),
+        "period below 1 ms": u64(H["VGPU_A_COMPUTE_QUOTA_US"], 10) + u64(H["VGPU_A_COMPUTE_PERIOD_US"], 10),
+        "quota above period": u64(H["VGPU_A_COMPUTE_QUOTA_US"], 200000) + u64(H["VGPU_A_COMPUTE_PERIOD_US"], 100000),
+        "zero quota": u64(H["VGPU_A_COMPUTE_QUOTA_US"], 0),
+        "period without quota": u64(H["VGPU_A_COMPUTE_PERIOD_US"], 100000),
+        "usage is read-only": u64(H["VGPU_A_COMPUTE_USAGE_US"], 1),
+    }
+    for what, extra in cases.items():
+        err = set_quota_raw(key + extra)
+        # The policy answers ERANGE for a value outside its range.
+        assert err in (errno.EINVAL, errno.ERANGE), f"{what}: errno {err}"
+    eq(read(f"{sysfs_gpu(A, 0)}/compute.weight"), "200", "unchanged")
+
+
+@test
 def list_dumps_every_entry():
     entries = vgpuctl("list", "--json", json_out=True)
     keys = {(e["cgroup"], e["device"]) for e in entries}
