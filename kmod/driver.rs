@@ -77,8 +77,10 @@ impl Drop for Attachment {
         // SAFETY: Removes whatever `attach` installed; safe to call when
         // some or none were installed.
         unsafe { ffi::vgpu_hooks_unregister() };
-        // Nothing of vgpu sleeps inside a redirected call yet, so every call
-        // in flight finishes on its own.
+        // Tenants waiting for the GPU inside a redirected fault must go.
+        if let Some(s) = crate::state::get() {
+            s.compute.shutdown();
+        }
         // SAFETY: The redirections are gone; this waits for calls in flight.
         unsafe { ffi::vgpu_hooks_drain() };
         // SAFETY: Clears the "driver" file's text.

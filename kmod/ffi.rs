@@ -34,6 +34,18 @@ pub(crate) struct Cgroup {
     _private: [u8; 0],
 }
 
+/// Opaque `struct pid`.
+#[repr(C)]
+pub(crate) struct Pid {
+    _private: [u8; 0],
+}
+
+/// Opaque `struct task_struct`.
+#[repr(C)]
+pub(crate) struct Task {
+    _private: [u8; 0],
+}
+
 /// `struct vgpu_driver` of `glue.h`: the driver behind the control node.
 #[repr(C)]
 pub(crate) struct Driver {
@@ -100,6 +112,7 @@ extern "C" {
 
     // hook.c
     pub(crate) fn vgpu_hook_install(id: c_uint, target: c_ulong) -> c_int;
+    pub(crate) fn vgpu_hook_fault_async(target: c_ulong);
     pub(crate) fn vgpu_hook_installed(id: c_uint) -> bool;
     pub(crate) fn vgpu_hooks_unregister();
     pub(crate) fn vgpu_hooks_drain();
@@ -125,6 +138,34 @@ extern "C" {
     pub(crate) fn vgpu_cgroup_put(cg: *mut Cgroup);
     pub(crate) fn vgpu_cgroup_online(cg: *mut Cgroup) -> bool;
     pub(crate) fn vgpu_cgroup_path(cg: *mut Cgroup, buf: *mut c_char, len: usize) -> c_int;
+
+    // mm.c
+    pub(crate) fn vgpu_vma_pfn(vma: *mut vm_area_struct, addr: c_ulong, pfn: *mut c_ulong) -> c_int;
+    pub(crate) fn vgpu_current_pfn(addr: c_ulong, pfn: *mut c_ulong) -> c_int;
+    pub(crate) fn vgpu_vma_start(vma: *const vm_area_struct) -> c_ulong;
+    pub(crate) fn vgpu_vma_end(vma: *const vm_area_struct) -> c_ulong;
+    pub(crate) fn vgpu_vma_fault_fn(vma: *const vm_area_struct) -> c_ulong;
+    pub(crate) fn vgpu_vmf_file(vmf: *const vm_fault) -> *mut file;
+    pub(crate) fn vgpu_file_revoke(file: *mut file);
+    pub(crate) fn vgpu_map_page(pfn: c_ulong) -> *mut c_void;
+    pub(crate) fn vgpu_unmap_page(p: *mut c_void, pfn: c_ulong);
+    pub(crate) fn vgpu_vm_fault_nopage() -> c_uint;
+    pub(crate) fn vgpu_vm_fault_sigbus() -> c_uint;
+    pub(crate) fn vgpu_pid_current() -> *mut Pid;
+    pub(crate) fn vgpu_pid_put(pid: *mut Pid);
+    pub(crate) fn vgpu_pid_cgroup_id(pid: *mut Pid) -> u64;
+
+    // thread.c
+    pub(crate) fn vgpu_thread_start(
+        f: unsafe extern "C" fn(*mut c_void) -> c_int,
+        arg: *mut c_void,
+        gpu: c_uint,
+    ) -> *mut Task;
+    pub(crate) fn vgpu_thread_stop(t: *mut Task) -> c_int;
+    pub(crate) fn vgpu_thread_should_stop() -> bool;
+    pub(crate) fn vgpu_thread_wake(t: *mut Task);
+    pub(crate) fn vgpu_thread_sleep_ns(ns: u64);
+    pub(crate) fn vgpu_now_ns() -> u64;
 }
 
 /// `enum vgpu_sysfs_attr` of `glue.h`.

@@ -13,11 +13,18 @@ pub(crate) extern "C" fn vgpu_rs_ioctl(file: *mut bindings::file, cmd: c_uint, a
     crate::ioctl::handle(file, cmd, arg, compat)
 }
 
-/// `mmap` of every driver file.
+/// `mmap` of every driver file: the driver maps; vgpu notes submission
+/// mappings (doorbell, USERD) it may have to revoke.
 #[no_mangle]
 pub(crate) extern "C" fn vgpu_rs_mmap(file: *mut bindings::file, vma: *mut bindings::vm_area_struct) -> c_int {
     // SAFETY: Forwarding the driver's own arguments to its handler.
-    unsafe { ffi::vgpu_orig_mmap(file.cast(), vma.cast()) }
+    let ret = unsafe { ffi::vgpu_orig_mmap(file.cast(), vma.cast()) };
+    if ret == 0 {
+        if let Some(s) = crate::state::get() {
+            s.compute.mmapped(s, file as usize, vma);
+        }
+    }
+    ret
 }
 
 /// `release` of every driver file: the driver frees what the file owned
@@ -30,9 +37,13 @@ pub(crate) extern "C" fn vgpu_rs_release(inode: *mut bindings::inode, file: *mut
     ret
 }
 
-/// `vm_ops->fault` of the driver's mappings.
+/// `vm_ops->fault` of the driver's mappings: a revoked tenant waits here
+/// for its turn (`compute.rs`).
 #[no_mangle]
 pub(crate) extern "C" fn vgpu_rs_fault(vmf: *mut bindings::vm_fault) -> c_uint {
-    // SAFETY: Forwarding the driver's own argument to its handler.
-    unsafe { ffi::vgpu_orig_fault(vmf.cast()) }
+    match crate::state::get() {
+        Some(s) => s.compute.fault(s, vmf),
+        // SAFETY: Forwarding the driver's own argument to its handler.
+        None => unsafe { ffi::vgpu_orig_fault(vmf.cast()) },
+    }
 }

@@ -15,6 +15,10 @@
 //! - `RM_DUP_OBJECT`: the new handle shares the original's charge.
 //! - `RM_CONTROL` `FB_GET_INFO(_V2)` and `VID_HEAP_CONTROL` `INFO`: a caller
 //!   with a limit is shown its quota as the GPU's capacity.
+//! - `RM_MAP_MEMORY` of a doorbell (USERMODE), a channel or memory: noted
+//!   with the file it names, so the mmap that follows can be recognised as
+//!   a submission mapping (`submit.rs`); channel allocations are noted with
+//!   where their USERD lives.
 //! - `IOCTL_XFER_CMD`: unwrapped like the driver does, then as above.
 //!
 //! Every read of the caller's memory is a copy; the driver makes its own.
@@ -33,6 +37,8 @@ use crate::policy::alloc_cost::{self, Cost};
 use crate::policy::{capacity, page_counter::UNLIMITED};
 use crate::quota::{Charge, GpuState};
 use crate::state::State;
+use crate::submit::Mapped;
+use crate::tracker::Released;
 use crate::user;
 
 /// The ioctl as the driver received it, for forwarding unchanged.
@@ -93,7 +99,7 @@ pub(crate) fn handle(file: *mut bindings::file, cmd: c_uint, arg: c_ulong, compa
     let interesting = matches!(
         (e.nr, e.size),
         (esc::NV_ESC_RM_ALLOC, 32 | 48) | (esc::NV_ESC_RM_FREE, 16) | (esc::NV_ESC_RM_VID_HEAP_CONTROL, 184)
-            | (esc::NV_ESC_RM_DUP_OBJECT, 28) | (esc::NV_ESC_RM_CONTROL, 32)
+            | (esc::NV_ESC_RM_DUP_OBJECT, 28) | (esc::NV_ESC_RM_CONTROL, 32) | (esc::NV_ESC_RM_MAP_MEMORY, 56)
     );
     // These escapes are control-node only; elsewhere the driver refuses them.
     if !interesting || !call.ctl_file() {
@@ -108,15 +114,24 @@ pub(crate) fn handle(file: *mut bindings::file, cmd: c_uint, arg: c_ulong, compa
         esc::NV_ESC_RM_VID_HEAP_CONTROL => vid_heap(s, &call, e),
         esc::NV_ESC_RM_DUP_OBJECT => dup(s, &call, e),
         esc::NV_ESC_RM_CONTROL => control(s, &call, e),
+        esc::NV_ESC_RM_MAP_MEMORY => map_memory(s, &call, e),
         _ => call.forward(),
     }
+}
+
+/// Returns what RM freed: charges, and the objects the submission tracker
+/// may follow.
+fn release(s: &State, r: Released) {
+    s.submit.objects_freed(&r.objects);
+    drop(r);
 }
 
 /// The control file `file` is being released: return everything its
 /// clients held (the driver has freed them).
 pub(crate) fn released(file: *mut bindings::file) {
     if let Some(s) = crate::state::get() {
-        drop(s.tracker.file_closed(file as usize));
+        s.submit.file_closed(file as usize);
+        release(s, s.tracker.file_closed(file as usize));
     }
 }
 
@@ -274,8 +289,68 @@ fn rm_alloc(s: &State, call: &Call, e: Escape) -> c_long {
             }
             ret
         }
-        _ => call.forward(),
+        c if classes::is_channel_gpfifo_class(c) => {
+            let userd_in = user::read::<alloc_params::NvChannelAllocParams>(h.params)
+                .ok()
+                .filter(|p| p.h_userd_memory[0] != 0)
+                .map(|p| (p.h_userd_memory[0], p.userd_offset[0]));
+            let ret = call.forward();
+            if rm_ok(ret, e, h.status_offset) {
+                if let Ok(handle) = user::read_u32(e.params, h.new_offset) {
+                    commit(s, h.client, handle, h.parent, class, None, None, None);
+                    if let Some(gpu) = s.tracker.gpu_of(h.client, handle) {
+                        if s.submit.channel_created(h.client, handle, gpu, userd_in).is_err() {
+                            pr_warn!("vgpu: out of memory following channel {:#x}\n", handle);
+                        }
+                    }
+                }
+            }
+            ret
+        }
+        _ => {
+            // Followed for its place in the tree (cascading frees, GPUs).
+            let ret = call.forward();
+            if rm_ok(ret, e, h.status_offset) {
+                if let Ok(handle) = user::read_u32(e.params, h.new_offset) {
+                    commit(s, h.client, handle, h.parent, class, None, None, None);
+                }
+            }
+            ret
+        }
     }
+}
+
+// ---------------------------------------------------------------- RM_MAP_MEMORY
+
+fn map_memory(s: &State, call: &Call, e: Escape) -> c_long {
+    let Ok(p) = user::read::<rm::NvIoctlNvos33ParametersWithFd>(e.params) else {
+        return call.forward();
+    };
+    let ret = call.forward();
+    let status_at = offset_of!(rm::NvIoctlNvos33ParametersWithFd, params) + offset_of!(rm::Nvos33Parameters, status);
+    if !rm_ok(ret, e, status_at) {
+        return ret;
+    }
+    let (client, handle) = (p.params.h_client, p.params.h_memory);
+    let (Some(class), Some(gpu)) = (s.tracker.class_of(client, handle), s.tracker.gpu_of(client, handle)) else {
+        return ret;
+    };
+    let what = if classes::is_usermode_class(class) {
+        Mapped::Doorbell
+    } else if classes::is_channel_gpfifo_class(class) {
+        Mapped::ChannelUserd { client, channel: handle }
+    } else if matches!(class, classes::NV01_MEMORY_LOCAL_USER | classes::NV01_MEMORY_SYSTEM) {
+        Mapped::Memory { client, memory: handle, offset: p.params.offset }
+    } else {
+        return ret;
+    };
+    // The file the driver attached the mapping to (the caller's fd).
+    if let Ok(f) = kernel::fs::file::LocalFile::fget(p.fd as u32) {
+        if s.submit.map_memory(f.as_ptr() as usize, gpu, what).is_err() {
+            pr_warn!("vgpu: out of memory following a mapping\n");
+        }
+    }
+    ret
 }
 
 // ---------------------------------------------------------------- RM_FREE
@@ -287,7 +362,7 @@ fn rm_free(s: &State, call: &Call, e: Escape) -> c_long {
     let ret = call.forward();
     if rm_ok(ret, e, offset_of!(rm::Nvos00Parameters, status)) {
         // Returned after the tracker's lock is released.
-        drop(s.tracker.freed(p.h_root, p.h_object_old));
+        release(s, s.tracker.freed(p.h_root, p.h_object_old));
     }
     ret
 }
@@ -322,7 +397,7 @@ fn vid_heap(s: &State, call: &Call, e: Escape) -> c_long {
             };
             let ret = call.forward();
             if rm_ok(ret, e, VH_STATUS) {
-                drop(s.tracker.freed(p.h_root, p.data.h_memory));
+                release(s, s.tracker.freed(p.h_root, p.data.h_memory));
             }
             ret
         }

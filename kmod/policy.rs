@@ -16,3 +16,7 @@ pub(crate) mod capacity;
 #[allow(dead_code, unreachable_pub)]
 #[path = "policy/src/alloc_cost.rs"]
 pub(crate) mod alloc_cost;
+
+#[allow(dead_code, unreachable_pub)]
+#[path = "policy/src/compute.rs"]
+pub(crate) mod compute;

@@ -431,6 +431,17 @@ impl Registry {
         Self::gpu_locked(&mut map, &cgroup, gpu)
     }
 
+    /// The state of (`cgroup_id`, `gpu`), created if the cgroup exists.
+    pub(crate) fn for_cgroup(&self, cgroup_id: u64, gpu: u32) -> Option<Arc<GpuState>> {
+        if let Some(g) = self.lookup(cgroup_id, gpu) {
+            return Some(g);
+        }
+        let cg = CgroupRef::from_id(cgroup_id)?;
+        let mut map = self.map.lock();
+        let cgroup = Self::cgroup_locked(&mut map, cg).ok()?;
+        Self::gpu_locked(&mut map, &cgroup, gpu).ok()
+    }
+
     /// The state of (`cgroup_id`, `gpu`) if vgpu has one.
     pub(crate) fn lookup(&self, cgroup_id: u64, gpu: u32) -> Option<Arc<GpuState>> {
         self.map.lock().get(&cgroup_id).and_then(|e| e.gpu(gpu)).cloned()
@@ -491,17 +502,6 @@ impl Registry {
                 for g in entry.gpus.iter() {
                     g.resolve_memory_max();
                 }
-            }
-        }
-        Ok(())
-    }
-
-    /// Every (cgroup, GPU) state of `gpu`, for the compute arbiter.
-    pub(crate) fn states_of_gpu(&self, gpu: u32, out: &mut KVec<Arc<GpuState>>) -> Result {
-        let map = self.map.lock();
-        for (_, e) in map.iter() {
-            if let Some(g) = e.gpu(gpu) {
-                out.push(g.clone(), GFP_KERNEL)?;
             }
         }
         Ok(())

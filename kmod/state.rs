@@ -8,7 +8,9 @@ use kernel::prelude::*;
 use kernel::str::CString;
 use kernel::sync::SetOnce;
 
+use crate::compute::Compute;
 use crate::quota::Registry;
+use crate::submit::Submit;
 use crate::tracker::Tracker;
 
 /// Everything the entry points share.
@@ -18,6 +20,12 @@ pub(crate) struct State {
     /// charges are returned before the counters go.
     #[pin]
     pub(crate) tracker: Tracker,
+    /// Submission paths (doorbell/USERD mappings, channels).
+    #[pin]
+    pub(crate) submit: Submit,
+    /// The per-GPU channel-time arbiters.
+    #[pin]
+    pub(crate) compute: Compute,
     /// Per-cgroup, per-GPU quotas and counters.
     #[pin]
     pub(crate) quotas: Registry,
@@ -27,7 +35,13 @@ pub(crate) struct State {
 
 impl State {
     pub(crate) fn new() -> impl PinInit<Self, Error> {
-        try_pin_init!(Self { tracker <- Tracker::new(), quotas <- Registry::new(), driver: SetOnce::new() })
+        try_pin_init!(Self {
+            tracker <- Tracker::new(),
+            submit <- Submit::new(),
+            compute <- Compute::new(),
+            quotas <- Registry::new(),
+            driver: SetOnce::new(),
+        })
     }
 
     /// The attached driver's module name.

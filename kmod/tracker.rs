@@ -43,9 +43,14 @@ pub(crate) struct Tracker {
     clients: Mutex<RBTree<u32, Client>>,
 }
 
-/// Charges released by an operation. They are dropped (uncharged) after the
-/// tracker lock is released, so uncharging never runs under it.
-pub(crate) type Released = KVec<Arc<Charge>>;
+/// What an operation freed: the charges to return (dropped after the
+/// tracker lock is released, so uncharging never runs under it) and the
+/// (client, handle) of every object that went.
+#[derive(Default)]
+pub(crate) struct Released {
+    pub(crate) charges: KVec<Arc<Charge>>,
+    pub(crate) objects: KVec<(u32, u32)>,
+}
 
 impl Tracker {
     pub(crate) fn new() -> impl PinInit<Self> {
@@ -101,11 +106,11 @@ impl Tracker {
     /// `handle` was freed by RM: it and its subtree (the whole client if
     /// `handle` is the client). Returns the charges to drop.
     pub(crate) fn freed(&self, client: u32, handle: u32) -> Released {
-        let mut out = KVec::new();
+        let mut out = Released::default();
         let mut clients = self.clients.lock();
         if handle == client {
             if let Some(c) = clients.remove(&client) {
-                take_all(c, &mut out);
+                take_all(client, c, &mut out);
             }
             return out;
         }
@@ -124,10 +129,11 @@ impl Tracker {
         }
         for h in doomed.iter() {
             if let Some(o) = c.objects.remove(h) {
+                let _ = out.objects.push((client, *h), GFP_KERNEL);
                 if let Some(ch) = o.charge {
                     // On allocation failure the charge drops here, under the
                     // lock; that is correct, only later than planned.
-                    let _ = out.push(ch, GFP_KERNEL);
+                    let _ = out.charges.push(ch, GFP_KERNEL);
                 }
             }
         }
@@ -136,7 +142,7 @@ impl Tracker {
 
     /// The control file `file` was closed: RM freed every client bound to it.
     pub(crate) fn file_closed(&self, file: usize) -> Released {
-        let mut out = KVec::new();
+        let mut out = Released::default();
         let mut clients = self.clients.lock();
         let mut gone: KVec<u32> = KVec::new();
         for (h, c) in clients.iter() {
@@ -146,17 +152,19 @@ impl Tracker {
         }
         for h in gone.iter() {
             if let Some(c) = clients.remove(h) {
-                take_all(c, &mut out);
+                take_all(*h, c, &mut out);
             }
         }
         out
     }
 }
 
-fn take_all(c: Client, out: &mut Released) {
-    for (_, o) in c.objects.iter() {
+fn take_all(client: u32, c: Client, out: &mut Released) {
+    let _ = out.objects.push((client, client), GFP_KERNEL);
+    for (h, o) in c.objects.iter() {
+        let _ = out.objects.push((client, *h), GFP_KERNEL);
         if let Some(ch) = &o.charge {
-            let _ = out.push(ch.clone(), GFP_KERNEL);
+            let _ = out.charges.push(ch.clone(), GFP_KERNEL);
         }
     }
     // `c` drops here with its own references; the clones in `out` keep the

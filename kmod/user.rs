@@ -33,6 +33,8 @@ plain_abi!(
     rm::Nvos32AllocSizeRangeParameters,
     rm::Nvos32FreeParameters,
     rm::NvIoctlXfer,
+    rm::NvIoctlNvos33ParametersWithFd,
+    alloc_params::NvChannelAllocParams,
     alloc_params::NvMemoryAllocationParams,
     alloc_params::Nv0080AllocParameters,
     ctrl::NvxxxxCtrlXxxInfo,

@@ -9,6 +9,7 @@ use kernel::prelude::*;
 
 mod abi;
 mod cgroup;
+mod compute;
 mod driver;
 mod ffi;
 mod hooks;
@@ -18,6 +19,7 @@ mod netlink;
 mod policy;
 mod quota;
 mod state;
+mod submit;
 mod sysfs;
 mod text;
 mod tracker;

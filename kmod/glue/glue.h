@@ -114,6 +114,7 @@ enum vgpu_hook_id {
 	VGPU_HOOK_NR,
 };
 int vgpu_hook_install(unsigned int id, unsigned long target);
+void vgpu_hook_fault_async(unsigned long target);
 bool vgpu_hook_installed(unsigned int id);
 void vgpu_hooks_unregister(void);
 void vgpu_hooks_drain(void);
@@ -148,5 +149,31 @@ u64 vgpu_cgroup_id(struct cgroup *cg);
 void vgpu_cgroup_put(struct cgroup *cg);
 bool vgpu_cgroup_online(struct cgroup *cg);
 int vgpu_cgroup_path(struct cgroup *cg, char *buf, size_t len);
+
+/* mm.c: page frames, vgpu's USERD mappings, revocation, processes. */
+struct pid;
+int vgpu_vma_pfn(struct vm_area_struct *vma, unsigned long addr, unsigned long *pfn);
+int vgpu_current_pfn(unsigned long addr, unsigned long *pfn);
+unsigned long vgpu_vma_start(const struct vm_area_struct *vma);
+unsigned long vgpu_vma_end(const struct vm_area_struct *vma);
+unsigned long vgpu_vma_fault_fn(const struct vm_area_struct *vma);
+struct file *vgpu_vmf_file(const struct vm_fault *vmf);
+void vgpu_file_revoke(struct file *file);
+void *vgpu_map_page(unsigned long pfn);
+void vgpu_unmap_page(void *p, unsigned long pfn);
+unsigned int vgpu_vm_fault_nopage(void);
+unsigned int vgpu_vm_fault_sigbus(void);
+struct pid *vgpu_pid_current(void);
+void vgpu_pid_put(struct pid *pid);
+u64 vgpu_pid_cgroup_id(struct pid *pid);
+
+/* thread.c: the per-GPU arbiter threads. */
+struct task_struct;
+struct task_struct *vgpu_thread_start(int (*fn)(void *), void *arg, unsigned int gpu);
+int vgpu_thread_stop(struct task_struct *t);
+bool vgpu_thread_should_stop(void);
+void vgpu_thread_wake(struct task_struct *t);
+void vgpu_thread_sleep_ns(u64 ns);
+u64 vgpu_now_ns(void);
 
 #endif /* VGPU_GLUE_H */

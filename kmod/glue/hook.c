@@ -27,6 +27,7 @@
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/srcu.h>
+#include <linux/workqueue.h>
 
 #include "glue.h"
 
@@ -97,8 +98,32 @@ int vgpu_hook_install(unsigned int id, unsigned long target)
 		ftrace_set_filter_ip(&hook->ops, target, 1, 0);
 		return ret;
 	}
-	hook->installed = true;
+	WRITE_ONCE(hook->installed, true);
 	return 0;
+}
+
+/*
+ * The driver's vm_ops->fault is only known once it has mapped something.
+ * vgpu learns it in the mmap handler, under the mmap lock, where changing
+ * ftrace is not welcome; the hook is installed from a work item instead.
+ * Revocation waits until it is in place (vgpu_hook_installed).
+ */
+static unsigned long vgpu_fault_target;
+static void vgpu_fault_hook_work(struct work_struct *w)
+{
+	unsigned long target = READ_ONCE(vgpu_fault_target);
+
+	if (target && !vgpu_hook_installed(VGPU_HOOK_FAULT))
+		vgpu_hook_install(VGPU_HOOK_FAULT, target);
+}
+static DECLARE_WORK(vgpu_fault_work, vgpu_fault_hook_work);
+
+void vgpu_hook_fault_async(unsigned long target)
+{
+	if (vgpu_hook_installed(VGPU_HOOK_FAULT) || READ_ONCE(vgpu_fault_target))
+		return;
+	WRITE_ONCE(vgpu_fault_target, target);
+	schedule_work(&vgpu_fault_work);
 }
 
 bool vgpu_hook_installed(unsigned int id)
@@ -112,6 +137,7 @@ void vgpu_hooks_unregister(void)
 {
 	int i;
 
+	flush_work(&vgpu_fault_work);
 	for (i = 0; i < VGPU_HOOK_NR; i++) {
 		struct vgpu_hook *hook = &vgpu_hooks[i];
 
@@ -134,6 +160,7 @@ void vgpu_hooks_drain(void)
 		vgpu_hooks[i].installed = false;
 		vgpu_hooks[i].target = 0;
 	}
+	WRITE_ONCE(vgpu_fault_target, 0);
 }
 
 /* The originals. Calls from here carry a return address inside vgpu, so the
