@@ -268,7 +268,7 @@ fn rm_alloc(s: &State, call: &Call, e: Escape) -> c_long {
             } else {
                 user::read::<alloc_params::NvMemoryAllocationParams>(h.params).ok()
             };
-            let cost = mem.map_or(Cost::Nothing, |m| alloc_cost::rm_alloc(class, m.size, m.attr));
+            let cost = mem.map_or(Cost::Nothing, |m| alloc_cost::rm_alloc(class, m.size, m.attr, m.attr2));
             let charge = match gpu {
                 Some(g) => match reserve(s, g, cost, e, h.status_offset) {
                     Ok(c) => c,
@@ -381,7 +381,8 @@ fn vid_heap(s: &State, call: &Call, e: Escape) -> c_long {
                 return call.forward();
             };
             let size_at = offset_of!(rm::Nvos32AllocSizeParameters, data) + offset_of!(rm::Nvos32AllocSize, size);
-            vid_heap_alloc(s, call, e, p.h_root, p.h_object_parent, p.data.flags, p.data.attr, p.data.size, size_at)
+            let a = (p.data.flags, p.data.attr, p.data.attr2);
+            vid_heap_alloc(s, call, e, p.h_root, p.h_object_parent, a, p.data.size, size_at)
         }
         rm::NVOS32_FUNCTION_ALLOC_SIZE_RANGE => {
             let Ok(p) = user::read::<rm::Nvos32AllocSizeRangeParameters>(e.params) else {
@@ -389,7 +390,8 @@ fn vid_heap(s: &State, call: &Call, e: Escape) -> c_long {
             };
             let size_at =
                 offset_of!(rm::Nvos32AllocSizeRangeParameters, data) + offset_of!(rm::Nvos32AllocSizeRange, size);
-            vid_heap_alloc(s, call, e, p.h_root, p.h_object_parent, p.data.flags, p.data.attr, p.data.size, size_at)
+            let a = (p.data.flags, p.data.attr, p.data.attr2);
+            vid_heap_alloc(s, call, e, p.h_root, p.h_object_parent, a, p.data.size, size_at)
         }
         rm::NVOS32_FUNCTION_FREE => {
             let Ok(p) = user::read::<rm::Nvos32FreeParameters>(e.params) else {
@@ -417,9 +419,12 @@ fn vid_heap(s: &State, call: &Call, e: Escape) -> c_long {
     }
 }
 
+/// `(flags, attr, attr2)` of a VID_HEAP allocation.
+type HeapAttrs = (u32, u32, u32);
+
 #[allow(clippy::too_many_arguments)]
-fn vid_heap_alloc(s: &State, call: &Call, e: Escape, client: u32, device: u32, flags: u32, attr: u32, size: u64, size_at: usize) -> c_long {
-    let cost = alloc_cost::vid_heap(flags, attr, size);
+fn vid_heap_alloc(s: &State, call: &Call, e: Escape, client: u32, device: u32, a: HeapAttrs, size: u64, size_at: usize) -> c_long {
+    let cost = alloc_cost::vid_heap(a.0, a.1, a.2, size);
     let class = match cost {
         Cost::Vidmem(_) => classes::NV01_MEMORY_LOCAL_USER,
         Cost::Sysmem(_) => classes::NV01_MEMORY_SYSTEM,

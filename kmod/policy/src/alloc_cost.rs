@@ -15,8 +15,9 @@
 
 use super::uapi::nvidia::classes::{NV01_MEMORY_LOCAL_USER, NV01_MEMORY_SYSTEM};
 use super::uapi::nvidia::rm::{
-    NVOS32_ALLOC_FLAGS_VIRTUAL, NVOS32_ATTR_LOCATION, NVOS32_ATTR_LOCATION_VIDMEM, NVOS32_ATTR_PAGE_SIZE,
-    NVOS32_ATTR_PAGE_SIZE_4KB, NVOS32_ATTR_PAGE_SIZE_BIG,
+    NVOS32_ALLOC_FLAGS_VIRTUAL, NVOS32_ATTR2_PAGE_SIZE_HUGE, NVOS32_ATTR2_PAGE_SIZE_HUGE_256GB,
+    NVOS32_ATTR2_PAGE_SIZE_HUGE_512MB, NVOS32_ATTR_LOCATION, NVOS32_ATTR_LOCATION_VIDMEM, NVOS32_ATTR_PAGE_SIZE,
+    NVOS32_ATTR_PAGE_SIZE_4KB, NVOS32_ATTR_PAGE_SIZE_BIG, NVOS32_ATTR_PAGE_SIZE_HUGE,
 };
 
 /// The smallest page RM uses.
@@ -25,6 +26,10 @@ pub const PAGE_4K: u64 = 4 << 10;
 pub const PAGE_64K: u64 = 64 << 10;
 /// A huge page.
 pub const PAGE_2M: u64 = 2 << 20;
+/// A 512 MiB huge page (`ATTR2_PAGE_SIZE_HUGE_512MB`).
+pub const PAGE_512M: u64 = 512 << 20;
+/// A 256 GiB huge page (`ATTR2_PAGE_SIZE_HUGE_256GB`).
+pub const PAGE_256G: u64 = 256 << 30;
 
 /// What an allocation costs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,11 +43,17 @@ pub enum Cost {
 }
 
 /// The largest page the attributes let RM choose.
-pub fn max_page(attr: u32) -> u64 {
+pub fn max_page(attr: u32, attr2: u32) -> u64 {
     match NVOS32_ATTR_PAGE_SIZE.get(attr) {
         NVOS32_ATTR_PAGE_SIZE_4KB => PAGE_4K,
         NVOS32_ATTR_PAGE_SIZE_BIG => PAGE_64K,
-        // DEFAULT lets RM pick any page size; HUGE asks for 2 MiB.
+        NVOS32_ATTR_PAGE_SIZE_HUGE => match NVOS32_ATTR2_PAGE_SIZE_HUGE.get(attr2) {
+            NVOS32_ATTR2_PAGE_SIZE_HUGE_512MB => PAGE_512M,
+            NVOS32_ATTR2_PAGE_SIZE_HUGE_256GB => PAGE_256G,
+            _ => PAGE_2M,
+        },
+        // DEFAULT lets RM pick a page size; it picks at most 2 MiB unless
+        // asked for more with HUGE.
         _ => PAGE_2M,
     }
 }
@@ -52,17 +63,17 @@ pub fn round_up(size: u64, page: u64) -> Option<u64> {
     size.checked_add(page - 1).map(|s| s & !(page - 1))
 }
 
-fn vidmem(size: u64, attr: u32) -> Cost {
+fn vidmem(size: u64, attr: u32, attr2: u32) -> Cost {
     // An absurd size cannot be reserved; reserve everything so it is refused
     // under any limit (RM would refuse it too).
-    Cost::Vidmem(round_up(size, max_page(attr)).unwrap_or(u64::MAX))
+    Cost::Vidmem(round_up(size, max_page(attr, attr2)).unwrap_or(u64::MAX))
 }
 
 /// Cost of `RM_ALLOC` of `class` with `NV_MEMORY_ALLOCATION_PARAMS`
-/// `(size, attr)`.
-pub fn rm_alloc(class: u32, size: u64, attr: u32) -> Cost {
+/// `(size, attr, attr2)`.
+pub fn rm_alloc(class: u32, size: u64, attr: u32, attr2: u32) -> Cost {
     match class {
-        NV01_MEMORY_LOCAL_USER => vidmem(size, attr),
+        NV01_MEMORY_LOCAL_USER => vidmem(size, attr, attr2),
         NV01_MEMORY_SYSTEM => Cost::Sysmem(round_up(size, PAGE_4K).unwrap_or(u64::MAX)),
         _ => Cost::Nothing,
     }
@@ -71,11 +82,11 @@ pub fn rm_alloc(class: u32, size: u64, attr: u32) -> Cost {
 /// Cost of a `VID_HEAP_CONTROL` allocation with `(flags, attr, size)`: RM
 /// allocates virtual memory for `VIRTUAL`, video memory when the location
 /// is video memory, and system memory otherwise.
-pub fn vid_heap(flags: u32, attr: u32, size: u64) -> Cost {
+pub fn vid_heap(flags: u32, attr: u32, attr2: u32, size: u64) -> Cost {
     if flags & NVOS32_ALLOC_FLAGS_VIRTUAL != 0 {
         Cost::Nothing
     } else if NVOS32_ATTR_LOCATION.get(attr) == NVOS32_ATTR_LOCATION_VIDMEM {
-        vidmem(size, attr)
+        vidmem(size, attr, attr2)
     } else {
         Cost::Sysmem(round_up(size, PAGE_4K).unwrap_or(u64::MAX))
     }
@@ -94,45 +105,53 @@ mod tests {
 
     #[test]
     fn vidmem_reserves_the_worst_page() {
-        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 1, attr(NVOS32_ATTR_PAGE_SIZE_4KB, 0)), Cost::Vidmem(4096));
-        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 1, attr(NVOS32_ATTR_PAGE_SIZE_BIG, 0)), Cost::Vidmem(65536));
-        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 1, attr(NVOS32_ATTR_PAGE_SIZE_HUGE, 0)), Cost::Vidmem(2 << 20));
-        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 3 << 20, 0), Cost::Vidmem(4 << 20));
-        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 4 << 20, 0), Cost::Vidmem(4 << 20));
+        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 1, attr(NVOS32_ATTR_PAGE_SIZE_4KB, 0), 0), Cost::Vidmem(4096));
+        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 1, attr(NVOS32_ATTR_PAGE_SIZE_BIG, 0), 0), Cost::Vidmem(65536));
+        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 1, attr(NVOS32_ATTR_PAGE_SIZE_HUGE, 0), 0), Cost::Vidmem(2 << 20));
+        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 3 << 20, 0, 0), Cost::Vidmem(4 << 20));
+        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 4 << 20, 0, 0), Cost::Vidmem(4 << 20));
+    }
+
+    #[test]
+    fn huge_512m_pages_are_reserved_whole() {
+        let a = attr(NVOS32_ATTR_PAGE_SIZE_HUGE, 0);
+        let a2 = NVOS32_ATTR2_PAGE_SIZE_HUGE.num(NVOS32_ATTR2_PAGE_SIZE_HUGE_512MB);
+        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, 1, a, a2), Cost::Vidmem(PAGE_512M));
+        assert_eq!(vid_heap(0, a, a2, 1), Cost::Vidmem(PAGE_512M));
     }
 
     #[test]
     fn other_classes() {
-        assert_eq!(rm_alloc(NV01_MEMORY_SYSTEM, 5000, 0), Cost::Sysmem(8192));
-        assert_eq!(rm_alloc(NV50_MEMORY_VIRTUAL, 1 << 30, 0), Cost::Nothing);
-        assert_eq!(rm_alloc(0x80, 1 << 30, 0), Cost::Nothing);
+        assert_eq!(rm_alloc(NV01_MEMORY_SYSTEM, 5000, 0, 0), Cost::Sysmem(8192));
+        assert_eq!(rm_alloc(NV50_MEMORY_VIRTUAL, 1 << 30, 0, 0), Cost::Nothing);
+        assert_eq!(rm_alloc(0x80, 1 << 30, 0, 0), Cost::Nothing);
     }
 
     #[test]
     fn vid_heap_routes_like_rm() {
         let vid = attr(NVOS32_ATTR_PAGE_SIZE_4KB, NVOS32_ATTR_LOCATION_VIDMEM);
         let pci = attr(NVOS32_ATTR_PAGE_SIZE_4KB, NVOS32_ATTR_LOCATION_PCI);
-        assert_eq!(vid_heap(0, vid, 10), Cost::Vidmem(4096));
-        assert_eq!(vid_heap(0, pci, 10), Cost::Sysmem(4096));
-        assert_eq!(vid_heap(NVOS32_ALLOC_FLAGS_VIRTUAL, vid, 10), Cost::Nothing);
+        assert_eq!(vid_heap(0, vid, 0, 10), Cost::Vidmem(4096));
+        assert_eq!(vid_heap(0, pci, 0, 10), Cost::Sysmem(4096));
+        assert_eq!(vid_heap(NVOS32_ALLOC_FLAGS_VIRTUAL, vid, 0, 10), Cost::Nothing);
     }
 
     #[test]
     fn overflow_reserves_everything() {
-        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, u64::MAX - 5, 0), Cost::Vidmem(u64::MAX));
+        assert_eq!(rm_alloc(NV01_MEMORY_LOCAL_USER, u64::MAX - 5, 0, 0), Cost::Vidmem(u64::MAX));
     }
 
     proptest! {
         #[test]
-        fn reservation_covers_any_rm_rounding(size in 1u64..1<<44, a in any::<u32>()) {
-            if let Cost::Vidmem(r) = rm_alloc(NV01_MEMORY_LOCAL_USER, size, a) {
+        fn reservation_covers_any_rm_rounding(size in 1u64..1<<44, a in any::<u32>(), a2 in any::<u32>()) {
+            if let Cost::Vidmem(r) = rm_alloc(NV01_MEMORY_LOCAL_USER, size, a, a2) {
                 // Whatever page RM picks among those allowed, its size fits.
-                for page in [PAGE_4K, PAGE_64K, PAGE_2M] {
-                    if page <= max_page(a) {
-                        prop_assert!(round_up(size, page).unwrap() <= r);
+                for page in [PAGE_4K, PAGE_64K, PAGE_2M, PAGE_512M, PAGE_256G] {
+                    if page <= max_page(a, a2) {
+                        prop_assert!(round_up(size, page).map_or(true, |x| x <= r));
                     }
                 }
-                prop_assert!(r >= size && r - size < max_page(a));
+                prop_assert!(r >= size && (r == u64::MAX || r - size < max_page(a, a2)));
             } else {
                 prop_assert!(false);
             }
