@@ -315,7 +315,7 @@ struct Status {
 /// Rows with GPU utilisation measured over `interval` seconds.
 fn sample_rows(interval: f64) -> Result<Vec<sysfs::Row>> {
     let first = sysfs::rows()?;
-    if !(interval > 0.0) || first.iter().all(|r| r.compute_usage_us.is_none()) {
+    if interval.is_nan() || interval <= 0.0 || first.iter().all(|r| r.compute_usage_us.is_none()) {
         return Ok(first);
     }
     let t0 = std::time::Instant::now();

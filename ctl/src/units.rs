@@ -57,7 +57,7 @@ pub fn format_size(bytes: u64) -> String {
     for (name, shift) in UNITS {
         let unit = 1u64 << shift;
         if bytes >= unit {
-            return if bytes % unit == 0 {
+            return if bytes.is_multiple_of(unit) {
                 format!("{} {name}", bytes >> shift)
             } else {
                 format!("{:.2} {name}", bytes as f64 / unit as f64)
