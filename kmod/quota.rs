@@ -142,13 +142,24 @@ impl GpuState {
         self.levels().map(|g| &g.memory)
     }
 
-    /// The counters leaf first, as the charge functions take them.
-    fn counter_chain(&self) -> Result<KVec<&PageCounter>> {
-        let mut v = KVec::new();
+    /// Calls `f` with the counters leaf first, as the charge functions take
+    /// them: on the stack for the usual depths, allocated beyond.
+    fn with_chain<R>(&self, f: impl FnOnce(&[&PageCounter]) -> R) -> Result<R> {
+        const ON_STACK: usize = 16;
+        let mut arr: [&PageCounter; ON_STACK] = [&self.memory; ON_STACK];
+        let mut n = 0;
         for c in self.counters() {
-            v.push(c, GFP_KERNEL)?;
+            if n == ON_STACK {
+                let mut v = KVec::new();
+                for c in self.counters() {
+                    v.push(c, GFP_KERNEL)?;
+                }
+                return Ok(f(&v));
+            }
+            arr[n] = c;
+            n += 1;
         }
-        Ok(v)
+        Ok(f(&arr[..n]))
     }
 
     /// Room left under the tightest limit of this cgroup and its ancestors.
@@ -186,8 +197,7 @@ impl GpuState {
     /// Charges `bytes` of GPU memory here and in every ancestor, or nowhere.
     /// Fails with `Err(None)` when vgpu itself is out of memory.
     pub(crate) fn try_charge(self: &Arc<Self>, bytes: u64) -> core::result::Result<Charge, Option<Denial>> {
-        let chain = self.counter_chain().map_err(|_| None)?;
-        match page_counter::try_charge(&chain, bytes) {
+        match self.with_chain(|chain| page_counter::try_charge(chain, bytes)).map_err(|_| None)? {
             Ok(()) => Ok(Charge { state: self.clone(), bytes, kind: ChargeKind::Vidmem }),
             Err(d) => {
                 for g in self.levels().take(d.level + 1) {
@@ -240,10 +250,9 @@ impl Charge {
         match self.kind {
             ChargeKind::Vidmem if bytes > self.bytes => {
                 let extra = bytes - self.bytes;
-                match self.state.counter_chain() {
-                    Ok(chain) => page_counter::charge_forced(&chain, extra),
+                if self.state.with_chain(|chain| page_counter::charge_forced(chain, extra)).is_err() {
                     // Cannot record more; keep the charge as it was.
-                    Err(_) => return,
+                    return;
                 }
             }
             ChargeKind::Vidmem => {

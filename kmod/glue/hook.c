@@ -83,8 +83,14 @@ int vgpu_hook_install(unsigned int id, unsigned long target)
 		return -EBUSY;
 	hook->target = target;
 	hook->ops.func = vgpu_ftrace_thunk;
-	hook->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_RECURSION |
-			  FTRACE_OPS_FL_IPMODIFY;
+	/* Like livepatch: with ftrace args the instruction pointer can be set
+	 * without saving a full pt_regs, which costs every redirected call.
+	 * RECURSION: the thunk needs no recursion protection (it calls
+	 * nothing that is traced). */
+	hook->ops.flags = FTRACE_OPS_FL_RECURSION | FTRACE_OPS_FL_IPMODIFY;
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+	hook->ops.flags |= FTRACE_OPS_FL_SAVE_REGS;
+#endif
 	ret = ftrace_set_filter_ip(&hook->ops, target, 0, 0);
 	if (ret) {
 		pr_err("vgpu: cannot trace the driver's %s at %pS (%d)\n", hook->name,

@@ -20,6 +20,9 @@ pub enum Op {
     Control,
     /// VID_HEAP_CONTROL ALLOC_SIZE then FREE (one op = both).
     VidHeap,
+    /// NV_ESC_CHECK_VERSION_STR (strict): an escape vgpu does not handle,
+    /// so the interposer's pass-through cost.
+    Passthrough,
 }
 
 /// The long help of the subcommand.
@@ -113,6 +116,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
             Op::VidHeap => {
                 let (h, _) = ctl.vid_heap_alloc(client, device, size, ATTR_VIDMEM, 0, 0, false)?;
                 ctl.vid_heap_free(client, device, h)?;
+            }
+            Op::Passthrough => {
+                ctl.check_version()?;
             }
         }
         Ok(())
