@@ -539,7 +539,7 @@ fn fb_info(item: &mut ctrl::NvxxxxCtrlXxxInfo, limit: u64, used: u64) {
 /// cgroup (or an ancestor) has a limit there.
 fn limited_state(s: &State, client: u32, object: u32) -> Option<Arc<GpuState>> {
     let gpu = s.tracker.gpu_of(client, object)?;
-    let st = s.quotas.current(gpu).ok()?;
+    let st = s.quotas.current_if_limited(gpu)?;
     (st.effective_max() != UNLIMITED).then_some(st)
 }
 

@@ -451,6 +451,35 @@ impl Registry {
         Self::gpu_locked(&mut map, &cgroup, gpu).ok()
     }
 
+    /// The state of (the calling task's cgroup, `gpu`) if that cgroup or an
+    /// ancestor has a memory limit there; no state is created otherwise.
+    pub(crate) fn current_if_limited(&self, gpu: u32) -> Option<Arc<GpuState>> {
+        let mut cg = CgroupRef::current()?;
+        let limited = {
+            let map = self.map.lock();
+            loop {
+                if let Some(e) = map.get(&cg.id()) {
+                    if let Some(g) = e.gpu(gpu) {
+                        // Its chain knows every ancestor's limit.
+                        break g.effective_max() != UNLIMITED;
+                    }
+                    if e.cgroup.all.has(SET_MEMORY_MAX) {
+                        break true;
+                    }
+                }
+                match cg.parent() {
+                    Some(p) => cg = p,
+                    None => break false,
+                }
+            }
+        };
+        if limited {
+            self.current(gpu).ok()
+        } else {
+            None
+        }
+    }
+
     /// The state of (`cgroup_id`, `gpu`) if vgpu has one.
     pub(crate) fn lookup(&self, cgroup_id: u64, gpu: u32) -> Option<Arc<GpuState>> {
         self.map.lock().get(&cgroup_id).and_then(|e| e.gpu(gpu)).cloned()
