@@ -23,6 +23,7 @@ use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
 
 use crate::abi::nvidia::hw;
+use crate::abi::nvidia::ioctl::NV_MINOR_DEVICE_NUMBER_CONTROL_DEVICE;
 use crate::ffi;
 
 /// A counted reference to a process (`struct pid` of its thread group).
@@ -347,6 +348,15 @@ impl Submit {
             f.fresh = false;
             let id = f.owner.cgroup_id();
             if who.is_some_and(|w| w != id) || keep == Some(id) {
+                continue;
+            }
+            // SAFETY: As below, the file is live.
+            let minor = unsafe { ffi::vgpu_file_minor(f.file as *const ffi::file) };
+            if minor == NV_MINOR_DEVICE_NUMBER_CONTROL_DEVICE {
+                // Host memory mapped through the control node: the real
+                // driver cannot fault it back in (only GPU-node mappings
+                // are re-inserted), so it is never revoked. The doorbell,
+                // always on a GPU node, still gates the tenant.
                 continue;
             }
             // SAFETY: The file is live: it leaves this list in its release
