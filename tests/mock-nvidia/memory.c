@@ -12,7 +12,8 @@
  *  - "BAR" mappings are remap_pfn_range() of those RAM pages, cacheable
  *    (the real driver maps BAR1 write-combined).
  *  - MAP_MEMORY returns a fake bus address: BAR1 base of the GPU + a fake FB
- *    offset for vidmem, a fake "physical" address for sysmem. Tokens are
+ *    offset for vidmem, a fake "physical" address for sysmem, a BAR0 or
+ *    BAR1 address for register memory (USERMODE, driver USERD). Tokens are
  *    opaque; nothing may dereference them.
  */
 #define pr_fmt(fmt) "nvidia_mock: " fmt
@@ -28,8 +29,6 @@
 /* Fake sysmem "physical" addresses: far from any BAR1 window. */
 #define NVM_SYSMEM_BASE		0x100000000000ULL
 #define NVM_SYSMEM_WINDOW	(1ULL << 43)
-/* Each GPU's fake BAR1 window (and fake FB offset space). */
-#define NVM_FB_WINDOW		(1ULL << 40)
 /* Fake GPU virtual addresses for NV50_MEMORY_VIRTUAL. */
 #define NVM_VA_LIMIT		(1ULL << 49)
 
@@ -55,11 +54,11 @@ struct nvm_mem *nvm_mem_create(enum nvm_mem_kind kind, struct nvm_gpu *gpu,
 			       u32 *status)
 {
 	struct nvm_mem *mem;
-	u64 window_size = min_t(u64, size, NVM_FB_WINDOW / 2);
 	u32 injected;
 
 	/* debugfs fail_alloc: only real allocations, not query handles. */
-	injected = kind == NVM_MEM_NONE ? NV_OK : nvm_fault_take_alloc();
+	injected = kind == NVM_MEM_NONE || kind == NVM_MEM_REG ? NV_OK :
+		   nvm_fault_take_alloc();
 	if (injected != NV_OK) {
 		*status = injected;
 		return NULL;
@@ -94,8 +93,13 @@ struct nvm_mem *nvm_mem_create(enum nvm_mem_kind kind, struct nvm_gpu *gpu,
 		}
 		gpu->fb_used += size;
 		mem->charged = true;
-		mem->offset = nvm_bump(&gpu->fb_next, window_size, page_size,
-				       NVM_FB_WINDOW);
+		/*
+		 * Fake offsets stay inside the framebuffer (and so tokens
+		 * inside the BAR1 window CARD_INFO reports): the size was
+		 * just checked against the capacity.
+		 */
+		mem->offset = nvm_bump(&gpu->fb_next, size, page_size,
+				       gpu->fb_size);
 		spin_unlock(&gpu->fb_lock);
 		break;
 	case NVM_MEM_VIRT:
@@ -112,6 +116,7 @@ struct nvm_mem *nvm_mem_create(enum nvm_mem_kind kind, struct nvm_gpu *gpu,
 		spin_unlock(&nvm_sys_lock);
 		break;
 	case NVM_MEM_NONE:
+	case NVM_MEM_REG:
 		break;
 	}
 	atomic_inc(&nvm_stats.mems);
@@ -166,13 +171,18 @@ void nvm_mem_put_rm(struct nvm_mem *mem)
 
 u64 nvm_mem_token(const struct nvm_mem *mem, u64 offset)
 {
+	if (mem->kind == NVM_MEM_REG)
+		return mem->offset + offset;
 	if (mem->kind == NVM_MEM_VID)
 		return mem->gpu->bar1_base + mem->offset + offset;
 	return NVM_SYSMEM_BASE + mem->offset + offset;
 }
 
-/* Real pages for [first, first + count) of @mem, allocated on first use. */
-static int nvm_mem_populate(struct nvm_mem *mem, u64 first, u64 count)
+/*
+ * Real pages for [first, first + count) of @mem, allocated on first use
+ * (mmap, a GPU mapping through UVM, a USERD).
+ */
+int nvm_mem_populate(struct nvm_mem *mem, u64 first, u64 count)
 {
 	long cap = (long)(nvm_max_backing_mib << (20 - PAGE_SHIFT));
 	struct page *page;
@@ -205,6 +215,29 @@ static int nvm_mem_populate(struct nvm_mem *mem, u64 first, u64 count)
 	}
 	mutex_unlock(&mem->pages_lock);
 	return ret;
+}
+
+/*
+ * Register memory (USERMODE regions, driver-provided USERD): backed at once
+ * (the engine and the doorbell poller read it from creation), mapped like
+ * BAR memory, never charged to the framebuffer. @token is its fake bus
+ * address, what MAP_MEMORY returns.
+ */
+struct nvm_mem *nvm_mem_create_reg(struct nvm_gpu *gpu, u64 size, u64 token,
+				   u32 *status)
+{
+	struct nvm_mem *mem;
+
+	mem = nvm_mem_create(NVM_MEM_REG, gpu, size, PAGE_SIZE, 0, 0, status);
+	if (!mem)
+		return NULL;
+	mem->offset = token;
+	if (nvm_mem_populate(mem, 0, size >> PAGE_SHIFT)) {
+		nvm_mem_put_rm(mem);
+		*status = NV_ERR_NO_MEMORY;
+		return NULL;
+	}
+	return mem;
 }
 
 /* ---------------------------------------------------------------------
