@@ -39,6 +39,13 @@
 static u32 nvm_ctrl_class(u32 hclass)
 {
 	switch (hclass) {
+	case VOLTA_CHANNEL_GPFIFO_A:
+	case TURING_CHANNEL_GPFIFO_A:
+	case AMPERE_CHANNEL_GPFIFO_A:
+	case HOPPER_CHANNEL_GPFIFO_A:
+		return 0xA06F;		/* see nvm_ctrl_class_ok() */
+	}
+	switch (hclass) {
 	case NV01_ROOT_CLIENT:
 		return NV01_ROOT;		/* NV0000_CTRL_* */
 	case NV01_MEMORY_LOCAL_USER:
@@ -49,6 +56,18 @@ static u32 nvm_ctrl_class(u32 hclass)
 		return NV04_MEMORY;		/* NV0041_CTRL_* */
 	}
 	return hclass;
+}
+
+/*
+ * Whether commands of class @cmd_class are exported by objects of @hclass.
+ * GPFIFO channels inherit KEPLER_CHANNEL_GPFIFO_A's (NVA06F_*) and
+ * VOLTA_CHANNEL_GPFIFO_A's (NVC36F_*) controls.
+ */
+static bool nvm_ctrl_class_ok(u32 hclass, u32 cmd_class)
+{
+	if (nvm_ctrl_class(hclass) == 0xA06F)
+		return cmd_class == 0xA06F || cmd_class == 0xC36F;
+	return cmd_class == nvm_ctrl_class(hclass);
 }
 
 /* ---------------------------------------------------------------------
@@ -147,7 +166,13 @@ static const u32 nvm_gpu_classes[] = {
 	NV01_ROOT, NV01_ROOT_NON_PRIV, NV01_MEMORY_SYSTEM, NV01_MEMORY_LOCAL_USER,
 	NV01_ROOT_CLIENT, NV01_MEMORY_SYSTEM_DYNAMIC, NV01_DEVICE_0,
 	NV01_MEMORY_LOCAL_PHYSICAL, NV20_SUBDEVICE_0, NV50_MEMORY_VIRTUAL,
-	FERMI_VASPACE_A,
+	FERMI_CONTEXT_SHARE_A, FERMI_VASPACE_A, KEPLER_CHANNEL_GROUP_A,
+	VOLTA_USERMODE_A, VOLTA_CHANNEL_GPFIFO_A, TURING_USERMODE_A,
+	TURING_CHANNEL_GPFIFO_A, AMPERE_USERMODE_A, AMPERE_CHANNEL_GPFIFO_A,
+	TURING_DMA_COPY_A, TURING_COMPUTE_A, HOPPER_USERMODE_A,
+	AMPERE_DMA_COPY_A, AMPERE_COMPUTE_A, AMPERE_DMA_COPY_B,
+	AMPERE_COMPUTE_B, HOPPER_CHANNEL_GPFIFO_A, HOPPER_DMA_COPY_A,
+	ADA_COMPUTE_A, HOPPER_COMPUTE_A,
 };
 
 static u32 ctrl_classlist(const struct nvm_ctl_target *t, void *params)
@@ -420,6 +445,84 @@ static u32 ctrl_get_pid_info(const struct nvm_ctl_target *t, void *params)
 }
 
 /* ---------------------------------------------------------------------
+ * KEPLER_CHANNEL_GROUP_A (TSG) and GPFIFO channels
+ */
+static u32 ctrl_tsg_schedule(const struct nvm_ctl_target *t, void *params)
+{
+	NVA06C_CTRL_GPFIFO_SCHEDULE_PARAMS *p = params;
+
+	/* bSkipSubmit/bSkipEnable only defer RM's runlist update. */
+	return nvm_tsg_schedule(t->tsg, p->bEnable);
+}
+
+static u32 ctrl_tsg_set_timeslice(const struct nvm_ctl_target *t, void *params)
+{
+	NVA06C_CTRL_TIMESLICE_PARAMS *p = params;
+
+	return nvm_tsg_set_timeslice(t->tsg, p->timesliceUs);
+}
+
+static u32 ctrl_tsg_get_timeslice(const struct nvm_ctl_target *t, void *params)
+{
+	NVA06C_CTRL_TIMESLICE_PARAMS *p = params;
+
+	p->timesliceUs = nvm_tsg_get_timeslice(t->tsg);
+	return NV_OK;
+}
+
+static u32 ctrl_tsg_preempt(const struct nvm_ctl_target *t, void *params)
+{
+	NVA06C_CTRL_PREEMPT_PARAMS *p = params;
+	u32 timeout = USEC_PER_SEC;	/* RM's default preempt timeout */
+
+	if (p->bManualTimeout) {
+		if (p->timeoutUs > NVA06C_CTRL_CMD_PREEMPT_MAX_MANUAL_TIMEOUT_US)
+			return NV_ERR_INVALID_ARGUMENT;
+		timeout = p->timeoutUs;
+	}
+	return nvm_tsg_preempt(t->tsg, p->bWait, timeout);
+}
+
+static u32 ctrl_tsg_get_info(const struct nvm_ctl_target *t, void *params)
+{
+	NVA06C_CTRL_GET_INFO_PARAMS *p = params;
+
+	p->tsgID = t->tsg->id;
+	return NV_OK;
+}
+
+static u32 ctrl_tsg_set_interleave(const struct nvm_ctl_target *t, void *params)
+{
+	NVA06C_CTRL_INTERLEAVE_LEVEL_PARAMS *p = params;
+
+	return nvm_tsg_set_interleave(t->tsg, p->tsgInterleaveLevel);
+}
+
+static u32 ctrl_tsg_get_interleave(const struct nvm_ctl_target *t, void *params)
+{
+	NVA06C_CTRL_INTERLEAVE_LEVEL_PARAMS *p = params;
+
+	p->tsgInterleaveLevel = nvm_tsg_get_interleave(t->tsg);
+	return NV_OK;
+}
+
+/* NVA06F_CTRL_CMD_GPFIFO_SCHEDULE on a channel schedules its TSG. */
+static u32 ctrl_chan_schedule(const struct nvm_ctl_target *t, void *params)
+{
+	NVA06C_CTRL_GPFIFO_SCHEDULE_PARAMS *p = params;
+
+	return nvm_tsg_schedule(t->chan->tsg, p->bEnable);
+}
+
+static u32 ctrl_chan_token(const struct nvm_ctl_target *t, void *params)
+{
+	NVC36F_CTRL_CMD_GPFIFO_GET_WORK_SUBMIT_TOKEN_PARAMS *p = params;
+
+	p->workSubmitToken = t->chan->token;
+	return NV_OK;
+}
+
+/* ---------------------------------------------------------------------
  * Dispatch
  */
 /* Sizes come from the ABI header's table, vgpu_nv_ctrl_param_size(). */
@@ -444,6 +547,15 @@ static const struct nvm_ctrl nvm_ctrls[] = {
 	{ NV2080_CTRL_CMD_FB_GET_INFO_V2, ctrl_fb_info_v2 },
 	{ NV2080_CTRL_CMD_GPU_GET_PIDS, ctrl_get_pids },
 	{ NV2080_CTRL_CMD_GPU_GET_PID_INFO, ctrl_get_pid_info },
+	{ NVA06C_CTRL_CMD_GPFIFO_SCHEDULE, ctrl_tsg_schedule },
+	{ NVA06C_CTRL_CMD_SET_TIMESLICE, ctrl_tsg_set_timeslice },
+	{ NVA06C_CTRL_CMD_GET_TIMESLICE, ctrl_tsg_get_timeslice },
+	{ NVA06C_CTRL_CMD_PREEMPT, ctrl_tsg_preempt },
+	{ NVA06C_CTRL_CMD_GET_INFO, ctrl_tsg_get_info },
+	{ NVA06C_CTRL_CMD_SET_INTERLEAVE_LEVEL, ctrl_tsg_set_interleave },
+	{ NVA06C_CTRL_CMD_GET_INTERLEAVE_LEVEL, ctrl_tsg_get_interleave },
+	{ NVA06F_CTRL_CMD_GPFIFO_SCHEDULE, ctrl_chan_schedule },
+	{ NVC36F_CTRL_CMD_GPFIFO_GET_WORK_SUBMIT_TOKEN, ctrl_chan_token },
 };
 
 u32 nvm_control_dispatch(const struct nvm_ctl_target *t, u32 cmd,
@@ -452,7 +564,7 @@ u32 nvm_control_dispatch(const struct nvm_ctl_target *t, u32 cmd,
 	unsigned int i;
 
 	/* resControlLookup: the command must be one of the object's class. */
-	if ((cmd >> 16) != nvm_ctrl_class(t->h_class))
+	if (!nvm_ctrl_class_ok(t->h_class, cmd >> 16))
 		return NV_ERR_NOT_SUPPORTED;
 	for (i = 0; i < ARRAY_SIZE(nvm_ctrls); i++) {
 		if (nvm_ctrls[i].cmd != cmd)
@@ -564,6 +676,7 @@ u32 nvm_rm_control(struct nvm_file *nvf, NVOS54_PARAMETERS *p)
 	status = nvm_rm_ctl_target(identity, p->hClient, p->hObject, &t);
 	if (status == NV_OK)
 		status = nvm_control_dispatch(&t, cmd, kparams, size);
+	nvm_ctl_target_put(&t);
 	if (status == NV_OK && size && copy_to_user(uparams, kparams, size))
 		status = NV_ERR_INVALID_ADDRESS;
 out:

@@ -179,7 +179,10 @@ static const struct file_operations nvm_revoke_fops = {
 	.llseek = noop_llseek,
 };
 
-/* reset_counters: any write zeroes the escape and RM-failure counters. */
+/*
+ * reset_counters: any write zeroes the escape and RM-failure counters and
+ * the unknown-method table (never the busy-time ground truth).
+ */
 static ssize_t nvm_reset_write(struct file *file, const char __user *ubuf,
 			       size_t len, loff_t *ppos)
 {
@@ -192,6 +195,7 @@ static ssize_t nvm_reset_write(struct file *file, const char __user *ubuf,
 	atomic64_set(&nvm_stats.rm_fail_generic, 0);
 	atomic64_set(&nvm_stats.einval, 0);
 	atomic64_set(&nvm_stats.efault, 0);
+	nvm_engine_reset_logs();
 	return len;
 }
 
@@ -305,9 +309,34 @@ static int nvm_live_show(struct seq_file *s, void *unused)
 		   atomic_read(&nvm_stats.events),
 		   atomic_read(&nvm_stats.cpu_maps),
 		   atomic_long_read(&nvm_stats.backing_pages));
+	seq_printf(s, "usermodes %d\ntsgs %d\nchannels %d\nvaspaces %d\ngpu_maps %d\nuvm_files %d\nuvm_ranges %d\n",
+		   atomic_read(&nvm_stats2.usermodes),
+		   atomic_read(&nvm_stats2.tsgs),
+		   atomic_read(&nvm_stats2.channels),
+		   atomic_read(&nvm_stats2.vaspaces),
+		   atomic_read(&nvm_stats2.gpu_maps),
+		   atomic_read(&nvm_stats2.uvm_files),
+		   atomic_read(&nvm_stats2.uvm_ranges));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(nvm_live);
+
+/* Part 2: the engines' ground truth (formats in docs/mock.md). */
+#define NVM_ENGINE_VIEW(name, fn)					\
+static int nvm_##name##_show(struct seq_file *s, void *unused)		\
+{									\
+	fn(s);								\
+	return 0;							\
+}									\
+DEFINE_SHOW_ATTRIBUTE(nvm_##name)
+
+NVM_ENGINE_VIEW(engines, nvm_engine_show_engines);
+NVM_ENGINE_VIEW(runlist, nvm_engine_show_runlists);
+NVM_ENGINE_VIEW(channels, nvm_engine_show_channels);
+NVM_ENGINE_VIEW(busy, nvm_engine_show_busy);
+NVM_ENGINE_VIEW(unknown_methods, nvm_engine_show_unknown);
+NVM_ENGINE_VIEW(channel_errors, nvm_engine_show_errors);
+NVM_ENGINE_VIEW(doorbells, nvm_engine_show_doorbells);
 
 int nvm_debugfs_init(void)
 {
@@ -328,6 +357,15 @@ int nvm_debugfs_init(void)
 	debugfs_create_file("delay", 0644, nvm_dir, NULL, &nvm_delay_fops);
 	debugfs_create_file("revoke", 0200, nvm_dir, NULL, &nvm_revoke_fops);
 	debugfs_create_file("reset_counters", 0200, nvm_dir, NULL, &nvm_reset_fops);
+	debugfs_create_file("engines", 0444, nvm_dir, NULL, &nvm_engines_fops);
+	debugfs_create_file("runlist", 0444, nvm_dir, NULL, &nvm_runlist_fops);
+	debugfs_create_file("channels", 0444, nvm_dir, NULL, &nvm_channels_fops);
+	debugfs_create_file("busy", 0444, nvm_dir, NULL, &nvm_busy_fops);
+	debugfs_create_file("unknown_methods", 0444, nvm_dir, NULL,
+			    &nvm_unknown_methods_fops);
+	debugfs_create_file("channel_errors", 0444, nvm_dir, NULL,
+			    &nvm_channel_errors_fops);
+	debugfs_create_file("doorbells", 0444, nvm_dir, NULL, &nvm_doorbells_fops);
 	return 0;
 }
 

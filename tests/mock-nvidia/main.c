@@ -330,12 +330,21 @@ static int __init nvm_init(void)
 
 	for (i = 0; i < nvm_num_gpus; i++)
 		nvm_gpu_init(&nvm_gpus[i], i);
+	/* The engines run before any node exists (nothing to do yet). */
+	for (i = 0; i < nvm_num_gpus; i++) {
+		ret = nvm_engine_init(&nvm_gpus[i]);
+		if (ret) {
+			while (i--)
+				nvm_engine_exit(&nvm_gpus[i]);
+			return ret;
+		}
+	}
 
 	ret = register_chrdev_region(gpu_dev, nvm_num_gpus, "nvidia");
 	if (ret) {
 		pr_err("char major %d minors 0-%u are already in use (is the NVIDIA driver loaded?): %d\n",
 		       NV_MAJOR_DEVICE_NUMBER, nvm_num_gpus - 1, ret);
-		return ret;
+		goto err_engines;
 	}
 	ret = register_chrdev_region(ctl_dev, 1, "nvidiactl");
 	if (ret) {
@@ -379,20 +388,30 @@ static int __init nvm_init(void)
 		goto err_devices;
 	}
 
-	ret = nvm_debugfs_init();
+	/* /dev/nvidia-uvm: a dynamic major of its own. */
+	ret = nvm_uvm_init(&nvm_class);
 	if (ret)
 		goto err_devices;
+
+	ret = nvm_debugfs_init();
+	if (ret)
+		goto err_uvm;
 
 	pr_info("%s loaded: %u GPU(s), %lu MiB of framebuffer each\n",
 		NV_VERSION_STRING, nvm_num_gpus, nvm_fb_size_mib);
 	return 0;
 
+err_uvm:
+	nvm_uvm_exit(&nvm_class);
 err_devices:
 	nvm_devices_destroy();
 err_ctl_region:
 	unregister_chrdev_region(ctl_dev, 1);
 err_gpu_region:
 	unregister_chrdev_region(gpu_dev, nvm_num_gpus);
+err_engines:
+	for (i = 0; i < nvm_num_gpus; i++)
+		nvm_engine_exit(&nvm_gpus[i]);
 	return ret;
 }
 
@@ -401,6 +420,7 @@ static void __exit nvm_exit(void)
 	unsigned int i;
 
 	nvm_debugfs_exit();
+	nvm_uvm_exit(&nvm_class);
 	nvm_devices_destroy();
 	unregister_chrdev_region(MKDEV(NV_MAJOR_DEVICE_NUMBER,
 				       NV_MINOR_DEVICE_NUMBER_CONTROL_DEVICE), 1);
@@ -421,7 +441,17 @@ static void __exit nvm_exit(void)
 	     atomic_read(&nvm_stats.contexts), atomic_read(&nvm_stats.vmas),
 	     atomic_read(&nvm_stats.events), atomic_read(&nvm_stats.cpu_maps),
 	     atomic_long_read(&nvm_stats.backing_pages));
+	WARN(atomic_read(&nvm_stats2.usermodes) || atomic_read(&nvm_stats2.tsgs) ||
+	     atomic_read(&nvm_stats2.channels) || atomic_read(&nvm_stats2.vaspaces) ||
+	     atomic_read(&nvm_stats2.gpu_maps) || atomic_read(&nvm_stats2.uvm_files) ||
+	     atomic_read(&nvm_stats2.uvm_ranges),
+	     NVM_NAME ": leak at unload: usermodes %d tsgs %d channels %d vaspaces %d gpu_maps %d uvm_files %d uvm_ranges %d\n",
+	     atomic_read(&nvm_stats2.usermodes), atomic_read(&nvm_stats2.tsgs),
+	     atomic_read(&nvm_stats2.channels), atomic_read(&nvm_stats2.vaspaces),
+	     atomic_read(&nvm_stats2.gpu_maps), atomic_read(&nvm_stats2.uvm_files),
+	     atomic_read(&nvm_stats2.uvm_ranges));
 	for (i = 0; i < nvm_num_gpus; i++) {
+		nvm_engine_exit(&nvm_gpus[i]);
 		WARN(nvm_gpus[i].fb_used, NVM_NAME ": GPU %u: %llu bytes still charged at unload\n",
 		     i, nvm_gpus[i].fb_used);
 		mutex_destroy(&nvm_gpus[i].files_lock);

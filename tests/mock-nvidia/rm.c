@@ -64,6 +64,13 @@ struct nvm_object {
 	u32 subdev_inst;		/* NV20_SUBDEVICE_0 */
 	struct nvm_mem *mem;		/* memory classes: an RM reference */
 	bool dup;			/* made by RM_DUP_OBJECT (!isMemDescOwner) */
+	/* Part 2: the object's state (one of these, by class) */
+	struct nvm_vas *vas;		/* FERMI_VASPACE_A: a reference */
+	struct nvm_tsg *tsg;		/* KEPLER_CHANNEL_GROUP_A */
+	struct nvm_chan *chan;		/* GPFIFO channels */
+	struct nvm_usermode *um;	/* USERMODE */
+	struct nvm_ctxshare *cs;	/* FERMI_CONTEXT_SHARE_A */
+	bool engine_obj;		/* a compute/copy object on its parent channel */
 	struct list_head cpu_maps;	/* MAP_MEMORY records */
 	u32 ncpu_maps;
 };
@@ -74,6 +81,8 @@ struct nvm_object {
 #define PAR_CLIENT	BIT(0)
 #define PAR_DEVICE	BIT(1)
 #define PAR_SUBDEVICE	BIT(2)
+#define PAR_TSG		BIT(3)
+#define PAR_CHANNEL	BIT(4)
 
 /*
  * The classes the mock models, with their parents (resource_list.h) and
@@ -100,7 +109,42 @@ static const struct nvm_class_desc nvm_classes[] = {
 	/* Created only by the legacy ALLOC_MEMORY query (§3.1 item 3). */
 	{ NV01_MEMORY_SYSTEM_DYNAMIC, PAR_DEVICE, false, false },
 	{ NV01_MEMORY_LOCAL_PHYSICAL, PAR_DEVICE, false, false },
+	/*
+	 * Part 2: work submission. The mock GPU accepts the Volta..Hopper
+	 * classes of each kind (a real GA100 only Ampere's and older ones).
+	 */
+	{ VOLTA_USERMODE_A, PAR_SUBDEVICE, false, true },
+	{ TURING_USERMODE_A, PAR_SUBDEVICE, false, true },
+	{ AMPERE_USERMODE_A, PAR_SUBDEVICE, false, true },
+	{ HOPPER_USERMODE_A, PAR_SUBDEVICE, false, true },
+	{ KEPLER_CHANNEL_GROUP_A, PAR_DEVICE, false, true },
+	{ FERMI_CONTEXT_SHARE_A, PAR_TSG, false, true },
+	{ VOLTA_CHANNEL_GPFIFO_A, PAR_DEVICE | PAR_TSG, false, true },
+	{ TURING_CHANNEL_GPFIFO_A, PAR_DEVICE | PAR_TSG, false, true },
+	{ AMPERE_CHANNEL_GPFIFO_A, PAR_DEVICE | PAR_TSG, false, true },
+	{ HOPPER_CHANNEL_GPFIFO_A, PAR_DEVICE | PAR_TSG, false, true },
+	{ TURING_COMPUTE_A, PAR_CHANNEL, false, true },
+	{ AMPERE_COMPUTE_A, PAR_CHANNEL, false, true },
+	{ AMPERE_COMPUTE_B, PAR_CHANNEL, false, true },
+	{ ADA_COMPUTE_A, PAR_CHANNEL, false, true },
+	{ HOPPER_COMPUTE_A, PAR_CHANNEL, false, true },
+	{ TURING_DMA_COPY_A, PAR_CHANNEL, false, true },
+	{ AMPERE_DMA_COPY_A, PAR_CHANNEL, false, true },
+	{ AMPERE_DMA_COPY_B, PAR_CHANNEL, false, true },
+	{ HOPPER_DMA_COPY_A, PAR_CHANNEL, false, true },
 };
+
+static bool nvm_is_channel_class(u32 hclass)
+{
+	switch (hclass) {
+	case VOLTA_CHANNEL_GPFIFO_A:
+	case TURING_CHANNEL_GPFIFO_A:
+	case AMPERE_CHANNEL_GPFIFO_A:
+	case HOPPER_CHANNEL_GPFIFO_A:
+		return true;
+	}
+	return false;
+}
 
 static const struct nvm_class_desc *nvm_class_find(u32 hclass, bool user)
 {
@@ -122,7 +166,11 @@ static u8 nvm_parent_kind(const struct nvm_object *o)
 		return PAR_DEVICE;
 	case NV20_SUBDEVICE_0:
 		return PAR_SUBDEVICE;
+	case KEPLER_CHANNEL_GROUP_A:
+		return PAR_TSG;
 	}
+	if (nvm_is_channel_class(o->hclass))
+		return PAR_CHANNEL;
 	return 0;
 }
 
@@ -226,6 +274,10 @@ static u32 nvm_object_insert(struct nvm_client *c, struct nvm_object *o)
 	return NV_OK;
 }
 
+/*
+ * Destroy @o's state. The client's lock is held; stopping a channel or TSG
+ * waits here for the engine, which never takes a client lock.
+ */
 static void nvm_object_destroy(struct nvm_object *o)
 {
 	struct nvm_cpu_map *m, *tmp;
@@ -235,6 +287,20 @@ static void nvm_object_destroy(struct nvm_object *o)
 		kfree(m);
 		atomic_dec(&nvm_stats.cpu_maps);
 	}
+	if (o->engine_obj)
+		nvm_chan_del_object(o->parent->chan, o->hclass);
+	if (o->chan)
+		nvm_chan_destroy(o->chan);
+	if (o->cs) {
+		o->cs->tsg->subctx_used &= ~BIT_ULL(o->cs->subctx);
+		nvm_vas_put(o->cs->vas);
+		kfree(o->cs);
+	}
+	if (o->tsg)
+		nvm_tsg_destroy(o->tsg);
+	if (o->um)
+		nvm_usermode_destroy(o->um);
+	nvm_vas_put(o->vas);
 	if (o->mem)
 		nvm_mem_put_rm(o->mem);
 	kfree(o);
@@ -242,7 +308,8 @@ static void nvm_object_destroy(struct nvm_object *o)
 
 /*
  * Free @o and everything below it (children first, as RM's free stack).
- * Objects nest at most four deep (client, device, subdevice, memory).
+ * Objects nest at most five deep (client, device, TSG, channel, engine
+ * object).
  */
 static void nvm_object_free_tree(struct nvm_client *c, struct nvm_object *o)
 {
@@ -432,7 +499,7 @@ static int nvm_match_gpu_file(const void *data, struct file *filp,
 }
 
 /* osIsGpuAccessible(): does the calling process hold /dev/nvidiaN open? */
-static bool nvm_gpu_accessible(struct nvm_gpu *gpu)
+bool nvm_gpu_accessible(struct nvm_gpu *gpu)
 {
 	if (!current->files)
 		return false;
@@ -589,6 +656,188 @@ static u32 nvm_construct_nomem(struct nvm_object *o)
 	return o->mem ? NV_OK : status;
 }
 
+/* ---------------------------------------------------------------------
+ * Part 2 constructors: VA spaces, USERMODE, TSGs, context shares,
+ * channels and engine objects (the state lives in gpuvm.c/channel.c).
+ */
+static u32 nvm_construct_vaspace(struct nvm_object *o,
+				 NV_VASPACE_ALLOCATION_PARAMETERS *p)
+{
+	o->vas = nvm_vas_create(o->gpu, p ? p->flags : 0);
+	return o->vas ? NV_OK : NV_ERR_NO_MEMORY;
+}
+
+/* hVASpace of a TSG, context share or bare channel: 0 is the default. */
+static u32 nvm_find_vaspace(struct nvm_client *c, struct nvm_gpu *gpu, u32 h,
+			    struct nvm_vas **vas)
+{
+	struct nvm_object *vo;
+
+	*vas = NULL;
+	if (!h)
+		return NV_OK;
+	vo = xa_load(&c->objects, h);
+	if (!vo || vo->hclass != FERMI_VASPACE_A || vo->gpu != gpu)
+		return NV_ERR_INVALID_OBJECT_HANDLE;
+	*vas = vo->vas;
+	return NV_OK;
+}
+
+static u32 nvm_construct_usermode(struct nvm_client *c, struct nvm_object *o,
+				  NV_HOPPER_USERMODE_A_PARAMS *p)
+{
+	u32 status;
+
+	/* A privileged (BAR0 PRIV) mapping is for kernel clients. */
+	if (p && p->bPriv && !capable(CAP_SYS_ADMIN))
+		return NV_ERR_INSUFFICIENT_PERMISSIONS;
+	o->um = nvm_usermode_create(o->gpu, c->pid, c->handle, o->handle,
+				    &status);
+	if (!o->um)
+		return status;
+	/* MAP_MEMORY of the object maps its region. */
+	o->mem = o->um->mem;
+	nvm_mem_get_rm(o->mem);
+	return NV_OK;
+}
+
+static u32 nvm_construct_tsg(struct nvm_client *c, struct nvm_object *o,
+			     NV_CHANNEL_GROUP_ALLOCATION_PARAMETERS *p)
+{
+	struct nvm_vas *vas;
+	u32 status;
+
+	status = nvm_find_vaspace(c, o->gpu, p->hVASpace, &vas);
+	if (status != NV_OK)
+		return status;
+	o->tsg = nvm_tsg_create(o->gpu, p->engineType, vas, c->handle,
+				o->handle, &status);
+	return o->tsg ? NV_OK : status;
+}
+
+static u32 nvm_construct_ctxshare(struct nvm_client *c, struct nvm_object *o,
+				  NV_CTXSHARE_ALLOCATION_PARAMETERS *p)
+{
+	struct nvm_tsg *tsg = o->parent->tsg;
+	struct nvm_vas *vas;
+	u32 status, id;
+
+	if (p->flags > NV_CTXSHARE_ALLOCATION_FLAGS_SUBCONTEXT_ASYNC)
+		return NV_ERR_INVALID_ARGUMENT;
+	status = nvm_find_vaspace(c, o->gpu, p->hVASpace, &vas);
+	if (status != NV_OK)
+		return status;
+	if (!vas)
+		vas = tsg->vas;
+	/* The lowest free VEID, returned in subctxId. */
+	if (tsg->subctx_used == U64_MAX)
+		return NV_ERR_INSUFFICIENT_RESOURCES;
+	id = __ffs64(~tsg->subctx_used);
+	o->cs = kzalloc(sizeof(*o->cs), GFP_KERNEL);
+	if (!o->cs)
+		return NV_ERR_NO_MEMORY;
+	o->cs->tsg = tsg;
+	o->cs->subctx = id;
+	if (vas)
+		nvm_vas_get(vas);
+	o->cs->vas = vas;
+	tsg->subctx_used |= BIT_ULL(id);
+	p->subctxId = id;
+	return NV_OK;
+}
+
+/*
+ * GPFIFO channels, with kchannelConstruct's checks: a context share and an
+ * explicit VA space are exclusive; a bare channel (under a device) takes a
+ * valid engine type and no context share and gets an implicit TSG; a TSG
+ * channel names no VA space, matches the TSG's engine and, as the other
+ * channels of the TSG, uses a context share or not. USERD is client memory
+ * (hUserdMemory[0] at userdOffset[0], 512-byte aligned) or, with no
+ * handle, provided by the driver (r595 refuses that on bare metal; the
+ * mock keeps it, as older drivers and vGPU do, because vgpu follows both).
+ */
+static u32 nvm_construct_channel(struct nvm_client *c, struct nvm_object *o,
+				 NV_CHANNEL_ALLOC_PARAMS *p)
+{
+	struct nvm_object *parent = o->parent, *cso, *mo;
+	struct nvm_chan_args a = {
+		.gpu = o->gpu,
+		.hclass = o->hclass,
+		.h_client = c->handle,
+		.h_object = o->handle,
+		.gpfifo_va = p->gpFifoOffset,
+		.gpfifo_entries = p->gpFifoEntries,
+	};
+	u32 status, mode;
+	u64 end;
+
+	if (p->hContextShare && p->hVASpace)
+		return NV_ERR_INVALID_ARGUMENT;
+	if (parent->hclass == NV01_DEVICE_0) {
+		if (p->hContextShare || !nvm_engine_type_valid(p->engineType))
+			return NV_ERR_INVALID_ARGUMENT;
+		status = nvm_find_vaspace(c, o->gpu, p->hVASpace, &a.vas);
+		if (status != NV_OK)
+			return status;
+		a.engine_type = p->engineType;
+	} else {
+		a.tsg = parent->tsg;
+		if (p->hVASpace)
+			return NV_ERR_INVALID_ARGUMENT;
+		if (p->engineType && p->engineType != a.tsg->engine_type)
+			return NV_ERR_INVALID_ARGUMENT;
+		mode = p->hContextShare ? 2 : 1;
+		if (READ_ONCE(a.tsg->nchannels) && a.tsg->ctxshare_mode != mode)
+			return NV_ERR_INVALID_ARGUMENT;
+		if (p->hContextShare) {
+			cso = xa_load(&c->objects, p->hContextShare);
+			if (!cso)
+				return NV_ERR_OBJECT_NOT_FOUND;
+			if (cso->hclass != FERMI_CONTEXT_SHARE_A)
+				return NV_ERR_INVALID_OBJECT;
+			if (cso->parent != parent)
+				return NV_ERR_INVALID_OBJECT_PARENT;
+			a.vas = cso->cs->vas;
+			a.subctx = cso->cs->subctx;
+		} else {
+			a.vas = a.tsg->vas;
+		}
+		a.tsg->ctxshare_mode = mode;
+	}
+	if (p->hUserdMemory[0]) {
+		mo = xa_load(&c->objects, p->hUserdMemory[0]);
+		if (!mo || !mo->mem ||
+		    (mo->mem->kind != NVM_MEM_VID && mo->mem->kind != NVM_MEM_SYS))
+			return NV_ERR_OBJECT_NOT_FOUND;
+		if (mo->mem->kind == NVM_MEM_VID && mo->gpu != o->gpu)
+			return NV_ERR_INVALID_ARGUMENT;
+		if (p->userdOffset[0] & (NV_RAMUSERD_SIZE - 1))
+			return NV_ERR_INVALID_ADDRESS;
+		if (check_add_overflow(p->userdOffset[0], (u64)NV_RAMUSERD_SIZE, &end) ||
+		    end > mo->mem->size)
+			return NV_ERR_INVALID_ARGUMENT;
+		a.userd_mem = mo->mem;
+		a.userd_off = p->userdOffset[0];
+	}
+	o->chan = nvm_chan_create(&a, &status);
+	if (!o->chan)
+		return status;
+	if (o->chan->userd_internal) {
+		/* MAP_MEMORY of the channel maps its USERD page. */
+		o->mem = o->chan->userd_mem;
+		nvm_mem_get_rm(o->mem);
+	}
+	return NV_OK;
+}
+
+static u32 nvm_construct_engine_obj(struct nvm_object *o)
+{
+	u32 status = nvm_chan_add_object(o->parent->chan, o->hclass);
+
+	o->engine_obj = status == NV_OK;
+	return status;
+}
+
 /*
  * Allocate an object of class @desc under (@h_client, @h_parent). @params is
  * the kernel copy of the class's parameters (NULL if none were given).
@@ -649,8 +898,27 @@ static u32 nvm_alloc_object(struct nvm_file *identity, u32 h_client,
 	case NV01_MEMORY_LOCAL_PHYSICAL:
 		status = nvm_construct_nomem(o);
 		break;
-	default: /* FERMI_VASPACE_A: no state in the mock */
-		status = NV_OK;
+	case FERMI_VASPACE_A:
+		status = nvm_construct_vaspace(o, params);
+		break;
+	case VOLTA_USERMODE_A:
+	case TURING_USERMODE_A:
+	case AMPERE_USERMODE_A:
+	case HOPPER_USERMODE_A:
+		status = nvm_construct_usermode(c, o, desc->hclass == HOPPER_USERMODE_A ?
+						params : NULL);
+		break;
+	case KEPLER_CHANNEL_GROUP_A:
+		status = nvm_construct_tsg(c, o, params);
+		break;
+	case FERMI_CONTEXT_SHARE_A:
+		status = nvm_construct_ctxshare(c, o, params);
+		break;
+	default:
+		if (nvm_is_channel_class(desc->hclass))
+			status = nvm_construct_channel(c, o, params);
+		else
+			status = nvm_construct_engine_obj(o);
 		break;
 	}
 	if (status == NV_OK)
@@ -801,6 +1069,7 @@ u32 nvm_rm_dup(struct nvm_file *nvf, NVOS55_PARAMETERS *p)
 	struct nvm_client *src = NULL, *dst = NULL;
 	struct nvm_object *so, *parent, *o;
 	struct nvm_mem *mem = NULL;
+	struct nvm_vas *vas = NULL;	/* a dup of a VA space shares it */
 	u8 src_parent_kind = 0;
 	struct nvm_gpu *gpu = NULL;
 	bool copyable = false;
@@ -837,6 +1106,10 @@ u32 nvm_rm_dup(struct nvm_file *nvf, NVOS55_PARAMETERS *p)
 		if (copyable && so->mem) {
 			mem = so->mem;
 			nvm_mem_get_rm(mem);
+		}
+		if (copyable && so->vas) {
+			vas = so->vas;
+			nvm_vas_get(vas);
 		}
 	}
 	mutex_unlock(&src->lock);
@@ -877,20 +1150,24 @@ u32 nvm_rm_dup(struct nvm_file *nvf, NVOS55_PARAMETERS *p)
 		goto out_unlock;
 	}
 	o->mem = mem;
+	o->vas = vas;
 	o->dup = true;
 	status = nvm_object_insert(dst, o);
 	if (status != NV_OK) {
 		o->mem = NULL;
+		o->vas = NULL;
 		kfree(o);
 		goto out_unlock;
 	}
 	mem = NULL;			/* now the object's */
+	vas = NULL;
 	p->hObject = handle;
 out_unlock:
 	mutex_unlock(&dst->lock);
 out:
 	if (mem)
 		nvm_mem_put_rm(mem);
+	nvm_vas_put(vas);
 	if (src)
 		nvm_client_put(src);
 	if (dst)
@@ -1022,6 +1299,7 @@ static u32 nvm_vid_heap_info(struct nvm_file *identity, NVOS32_PARAMETERS *p)
 	u32 status;
 
 	status = nvm_rm_ctl_target(NULL, p->hRoot, p->hObjectParent, &t);
+	nvm_ctl_target_put(&t);		/* a device: no reference taken */
 	if (status == NV_OK && t.identity != identity)
 		status = NV_ERR_INVALID_CLIENT;
 	if (status != NV_OK)
@@ -1136,7 +1414,8 @@ static u32 nvm_map_rm(struct nvm_file *identity, u32 h_client, u32 h_device,
 		goto out_unlock;
 	}
 	if (!mo->mem || (mo->mem->kind != NVM_MEM_VID &&
-			 mo->mem->kind != NVM_MEM_SYS)) {
+			 mo->mem->kind != NVM_MEM_SYS &&
+			 mo->mem->kind != NVM_MEM_REG)) {
 		/* Not CPU-mappable (resMap_IMPL). */
 		status = NV_ERR_NOT_SUPPORTED;
 		goto out_unlock;
@@ -1426,6 +1705,7 @@ int nvm_rm_alloc_memory(struct nvm_file *nvf, nv_ioctl_nvos02_parameters_with_fd
 
 			if (nvm_rm_ctl_target(NULL, p->hRoot, handle, &t) == NV_OK && t.gpu)
 				p->limit = t.gpu->fb_size - 1;
+			nvm_ctl_target_put(&t);
 		}
 		break;
 	case NV01_MEMORY_SYSTEM_DYNAMIC:
@@ -1476,6 +1756,8 @@ u32 nvm_rm_ctl_target(struct nvm_file *identity, u32 h_client, u32 h_object,
 	struct nvm_client *c;
 	u32 status;
 
+	t->tsg = NULL;
+	t->chan = NULL;
 	c = nvm_client_get(h_client);
 	if (!c)
 		return NV_ERR_INVALID_CLIENT;
@@ -1491,10 +1773,124 @@ u32 nvm_rm_ctl_target(struct nvm_file *identity, u32 h_client, u32 h_object,
 		t->h_class = o->hclass;
 		t->gpu = o->gpu;
 		t->identity = c->owner;
+		t->tsg = o->tsg;
+		t->chan = o->chan;
+		if (t->tsg)
+			nvm_tsg_get(t->tsg);
+		if (t->chan)
+			nvm_chan_get(t->chan);
 	}
 	mutex_unlock(&c->lock);
 out_put:
 	nvm_client_put(c);
+	return status;
+}
+
+void nvm_ctl_target_put(struct nvm_ctl_target *t)
+{
+	if (t->tsg)
+		nvm_tsg_put(t->tsg);
+	if (t->chan)
+		nvm_chan_put(t->chan);
+	t->tsg = NULL;
+	t->chan = NULL;
+}
+
+/*
+ * UVM's view of a user's object (nvUvmInterfaceDup*): the client must be
+ * dup-able from the calling process (RS_SHARE_TYPE_PID, the default), the
+ * object of the right kind. The rmCtrlFd is not checked, as UVM does not.
+ */
+static u32 nvm_rm_uvm_lookup(u32 h_client, u32 h_object,
+			     struct nvm_client **cp, struct nvm_object **op)
+{
+	struct nvm_client *c;
+	u32 status;
+
+	c = nvm_client_get(h_client);
+	if (!c)
+		return NV_ERR_INVALID_OBJECT_HANDLE;
+	status = nvm_client_lock(c, NULL, NV_ERR_INVALID_OBJECT_HANDLE);
+	if (status != NV_OK) {
+		nvm_client_put(c);
+		return status;
+	}
+	if (c->pid != task_tgid_nr(current)) {
+		status = NV_ERR_INSUFFICIENT_PERMISSIONS;
+	} else {
+		*op = xa_load(&c->objects, h_object);
+		if (!*op || h_object == h_client)
+			status = NV_ERR_OBJECT_NOT_FOUND;
+	}
+	if (status != NV_OK) {
+		mutex_unlock(&c->lock);
+		nvm_client_put(c);
+		return status;
+	}
+	*cp = c;		/* locked, referenced */
+	return NV_OK;
+}
+
+static void nvm_rm_uvm_done(struct nvm_client *c)
+{
+	mutex_unlock(&c->lock);
+	nvm_client_put(c);
+}
+
+u32 nvm_rm_get_memory(u32 h_client, u32 h_memory, struct nvm_mem **mem)
+{
+	struct nvm_client *c;
+	struct nvm_object *o;
+	u32 status;
+
+	status = nvm_rm_uvm_lookup(h_client, h_memory, &c, &o);
+	if (status != NV_OK)
+		return status;
+	if (!o->mem || (o->mem->kind != NVM_MEM_VID && o->mem->kind != NVM_MEM_SYS)) {
+		status = NV_ERR_INVALID_ARGUMENT;	/* virtual, or not memory */
+	} else {
+		kref_get(&o->mem->ref);
+		*mem = o->mem;
+	}
+	nvm_rm_uvm_done(c);
+	return status;
+}
+
+u32 nvm_rm_get_vaspace(u32 h_client, u32 h_vaspace, struct nvm_vas **vas)
+{
+	struct nvm_client *c;
+	struct nvm_object *o;
+	u32 status;
+
+	status = nvm_rm_uvm_lookup(h_client, h_vaspace, &c, &o);
+	if (status != NV_OK)
+		return status;
+	if (o->hclass != FERMI_VASPACE_A || !o->vas) {
+		status = NV_ERR_INVALID_OBJECT_HANDLE;
+	} else {
+		nvm_vas_get(o->vas);
+		*vas = o->vas;
+	}
+	nvm_rm_uvm_done(c);
+	return status;
+}
+
+u32 nvm_rm_get_channel(u32 h_client, u32 h_channel, struct nvm_chan **chan)
+{
+	struct nvm_client *c;
+	struct nvm_object *o;
+	u32 status;
+
+	status = nvm_rm_uvm_lookup(h_client, h_channel, &c, &o);
+	if (status != NV_OK)
+		return status == NV_ERR_OBJECT_NOT_FOUND ? NV_ERR_INVALID_CHANNEL : status;
+	if (!o->chan) {
+		status = NV_ERR_INVALID_CHANNEL;
+	} else {
+		nvm_chan_get(o->chan);
+		*chan = o->chan;
+	}
+	nvm_rm_uvm_done(c);
 	return status;
 }
 

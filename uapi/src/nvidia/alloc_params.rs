@@ -487,6 +487,13 @@ pub const fn alloc_param_copy_size(class: u32, p_alloc_parms: NvP64) -> Result<u
     }
 }
 
+// --- added for the mock ---
+
+/// `NV_VASPACE_ALLOCATION_FLAGS_IS_EXTERNALLY_OWNED` (`nvos.h`): a VA space
+/// managed by UVM; its GR channels must be bound by `UVM_REGISTER_CHANNEL`
+/// before they can be scheduled.
+pub const NV_VASPACE_ALLOCATION_FLAGS_IS_EXTERNALLY_OWNED: u32 = 1 << 3;
+
 #[cfg(test)]
 mod tests {
     use super::*;

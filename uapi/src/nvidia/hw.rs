@@ -690,6 +690,92 @@ const _: () = assert!(VGPU_MOCK_BUSY_NS_HI == VGPU_MOCK_BUSY_NS_LO + 4);
 const _: () = assert!(VGPU_MOCK_BUSY_NS_HI < NV_HOST_METHOD_LIMIT);
 const _: () = assert!(VGPU_MOCK_BUSY_NS_LO > NVC56F_CLEAR_FAULTED);
 
+// --- added for the mock ---
+
+/// `NV_CTRL_VF_DOORBELL_VECTOR` 11:0 (`dev_ctrl.h`, GA100): the channel id
+/// in a work submit token.
+pub const NV_CTRL_VF_DOORBELL_VECTOR: BitField = BitField::new(11, 0);
+/// `NV_CTRL_VF_DOORBELL_RUNLIST_ID` 22:16: the runlist id in a work submit
+/// token.
+pub const NV_CTRL_VF_DOORBELL_RUNLIST_ID: BitField = BitField::new(22, 16);
+
+// Compute-class methods (`clc6c0.h`, AMPERE_COMPUTE_A; the other compute
+// classes use the same offsets): inline-to-memory writes and the report
+// semaphore.
+
+/// `NVC6C0_LINE_LENGTH_IN`: bytes per line of an inline-to-memory write.
+pub const NVC6C0_LINE_LENGTH_IN: u32 = 0x0180;
+/// `NVC6C0_LINE_COUNT`: lines of an inline-to-memory write.
+pub const NVC6C0_LINE_COUNT: u32 = 0x0184;
+/// `NVC6C0_OFFSET_OUT_UPPER`: destination VA, upper bits.
+pub const NVC6C0_OFFSET_OUT_UPPER: u32 = 0x0188;
+/// `NVC6C0_OFFSET_OUT_UPPER_VALUE` 16:0.
+pub const NVC6C0_OFFSET_OUT_UPPER_VALUE: BitField = BitField::new(16, 0);
+/// `NVC6C0_OFFSET_OUT`: destination VA, lower 32 bits.
+pub const NVC6C0_OFFSET_OUT: u32 = 0x018C;
+/// `NVC6C0_PITCH_OUT`: destination pitch between lines.
+pub const NVC6C0_PITCH_OUT: u32 = 0x0190;
+/// `NVC6C0_LAUNCH_DMA`: starts an inline-to-memory write; the data follows
+/// as `LOAD_INLINE_DATA`.
+pub const NVC6C0_LAUNCH_DMA: u32 = 0x01B0;
+/// `NVC6C0_LAUNCH_DMA_DST_MEMORY_LAYOUT` 0:0.
+pub const NVC6C0_LAUNCH_DMA_DST_MEMORY_LAYOUT: BitField = BitField::new(0, 0);
+/// `NVC6C0_LAUNCH_DMA_DST_MEMORY_LAYOUT_BLOCKLINEAR`.
+pub const NVC6C0_LAUNCH_DMA_DST_MEMORY_LAYOUT_BLOCKLINEAR: u32 = 0;
+/// `NVC6C0_LAUNCH_DMA_DST_MEMORY_LAYOUT_PITCH`.
+pub const NVC6C0_LAUNCH_DMA_DST_MEMORY_LAYOUT_PITCH: u32 = 1;
+/// `NVC6C0_LAUNCH_DMA_REDUCTION_ENABLE` 1:1.
+pub const NVC6C0_LAUNCH_DMA_REDUCTION_ENABLE: BitField = BitField::new(1, 1);
+/// `NVC6C0_LAUNCH_DMA_COMPLETION_TYPE` 5:4.
+pub const NVC6C0_LAUNCH_DMA_COMPLETION_TYPE: BitField = BitField::new(5, 4);
+/// `NVC6C0_LAUNCH_DMA_COMPLETION_TYPE_FLUSH_DISABLE`.
+pub const NVC6C0_LAUNCH_DMA_COMPLETION_TYPE_FLUSH_DISABLE: u32 = 0;
+/// `NVC6C0_LAUNCH_DMA_COMPLETION_TYPE_FLUSH_ONLY`.
+pub const NVC6C0_LAUNCH_DMA_COMPLETION_TYPE_FLUSH_ONLY: u32 = 1;
+/// `NVC6C0_LAUNCH_DMA_COMPLETION_TYPE_RELEASE_SEMAPHORE`: release the I2M
+/// semaphore when the write is done.
+pub const NVC6C0_LAUNCH_DMA_COMPLETION_TYPE_RELEASE_SEMAPHORE: u32 = 2;
+/// `NVC6C0_LAUNCH_DMA_SEMAPHORE_STRUCT_SIZE` 12:12.
+pub const NVC6C0_LAUNCH_DMA_SEMAPHORE_STRUCT_SIZE: BitField = BitField::new(12, 12);
+/// `NVC6C0_LAUNCH_DMA_SEMAPHORE_STRUCT_SIZE_FOUR_WORDS` (payload, timestamp).
+pub const NVC6C0_LAUNCH_DMA_SEMAPHORE_STRUCT_SIZE_FOUR_WORDS: u32 = 0;
+/// `NVC6C0_LAUNCH_DMA_SEMAPHORE_STRUCT_SIZE_ONE_WORD`.
+pub const NVC6C0_LAUNCH_DMA_SEMAPHORE_STRUCT_SIZE_ONE_WORD: u32 = 1;
+/// `NVC6C0_LOAD_INLINE_DATA`: the data of an inline-to-memory write
+/// (non-incrementing).
+pub const NVC6C0_LOAD_INLINE_DATA: u32 = 0x01B4;
+/// `NVC6C0_SET_I2M_SEMAPHORE_A`: I2M semaphore VA, upper bits.
+pub const NVC6C0_SET_I2M_SEMAPHORE_A: u32 = 0x01DC;
+/// `NVC6C0_SET_I2M_SEMAPHORE_A_OFFSET_UPPER` 7:0.
+pub const NVC6C0_SET_I2M_SEMAPHORE_A_OFFSET_UPPER: BitField = BitField::new(7, 0);
+/// `NVC6C0_SET_I2M_SEMAPHORE_B`: I2M semaphore VA, lower 32 bits.
+pub const NVC6C0_SET_I2M_SEMAPHORE_B: u32 = 0x01E0;
+/// `NVC6C0_SET_I2M_SEMAPHORE_C`: I2M semaphore payload.
+pub const NVC6C0_SET_I2M_SEMAPHORE_C: u32 = 0x01E4;
+/// `NVC6C0_SET_REPORT_SEMAPHORE_A`: report semaphore VA, upper bits.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_A: u32 = 0x1B00;
+/// `NVC6C0_SET_REPORT_SEMAPHORE_A_OFFSET_UPPER` 7:0.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_A_OFFSET_UPPER: BitField = BitField::new(7, 0);
+/// `NVC6C0_SET_REPORT_SEMAPHORE_B`: report semaphore VA, lower 32 bits.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_B: u32 = 0x1B04;
+/// `NVC6C0_SET_REPORT_SEMAPHORE_C`: report semaphore payload.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_C: u32 = 0x1B08;
+/// `NVC6C0_SET_REPORT_SEMAPHORE_D`: performs the report semaphore operation.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_D: u32 = 0x1B0C;
+/// `NVC6C0_SET_REPORT_SEMAPHORE_D_OPERATION` 1:0.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_D_OPERATION: BitField = BitField::new(1, 0);
+/// `NVC6C0_SET_REPORT_SEMAPHORE_D_OPERATION_RELEASE`.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_D_OPERATION_RELEASE: u32 = 0;
+/// `NVC6C0_SET_REPORT_SEMAPHORE_D_OPERATION_TRAP`.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_D_OPERATION_TRAP: u32 = 3;
+/// `NVC6C0_SET_REPORT_SEMAPHORE_D_STRUCTURE_SIZE` 28:28.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_D_STRUCTURE_SIZE: BitField = BitField::new(28, 28);
+/// `NVC6C0_SET_REPORT_SEMAPHORE_D_STRUCTURE_SIZE_FOUR_WORDS` (payload,
+/// timestamp at +8).
+pub const NVC6C0_SET_REPORT_SEMAPHORE_D_STRUCTURE_SIZE_FOUR_WORDS: u32 = 0;
+/// `NVC6C0_SET_REPORT_SEMAPHORE_D_STRUCTURE_SIZE_ONE_WORD`.
+pub const NVC6C0_SET_REPORT_SEMAPHORE_D_STRUCTURE_SIZE_ONE_WORD: u32 = 1;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -402,6 +402,17 @@ pub const fn status_name(status: NvStatus) -> &'static str {
     "NV_ERR_UNKNOWN"
 }
 
+// --- added for the mock ---
+
+/// `ROBUST_CHANNEL_GR_EXCEPTION` (`nverror.h`, Xid 13).
+pub const ROBUST_CHANNEL_GR_EXCEPTION: u32 = 13;
+/// `ROBUST_CHANNEL_FIFO_ERROR_MMU_ERR_FLT` (Xid 31): a GPU page fault.
+pub const ROBUST_CHANNEL_FIFO_ERROR_MMU_ERR_FLT: u32 = 31;
+/// `ROBUST_CHANNEL_PBDMA_ERROR` (Xid 32): a bad GPFIFO entry or GP_PUT.
+pub const ROBUST_CHANNEL_PBDMA_ERROR: u32 = 32;
+/// `ROBUST_CHANNEL_CE0_ERROR` (Xid 39): a copy-engine error.
+pub const ROBUST_CHANNEL_CE0_ERROR: u32 = 39;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -370,6 +370,38 @@ pub const fn uvm_rm_status_offset(cmd: u32) -> Option<usize> {
     })
 }
 
+// --- added for the mock ---
+// `UvmGpuMappingAttributes` values (`nv_uvm_user_types.h`), with NVIDIA's
+// enumerator names.
+
+/// `UvmGpuMappingTypeDefault`.
+#[allow(non_upper_case_globals)]
+pub const UvmGpuMappingTypeDefault: u32 = 0;
+/// `UvmGpuMappingTypeReadWriteAtomic`.
+#[allow(non_upper_case_globals)]
+pub const UvmGpuMappingTypeReadWriteAtomic: u32 = 1;
+/// `UvmGpuMappingTypeReadWrite`.
+#[allow(non_upper_case_globals)]
+pub const UvmGpuMappingTypeReadWrite: u32 = 2;
+/// `UvmGpuMappingTypeReadOnly`: GPU writes through the mapping fault.
+#[allow(non_upper_case_globals)]
+pub const UvmGpuMappingTypeReadOnly: u32 = 3;
+/// `UvmGpuMappingTypeCount`: mapping types are below this.
+#[allow(non_upper_case_globals)]
+pub const UvmGpuMappingTypeCount: u32 = 4;
+/// `UvmGpuCachingTypeCount`: caching types are below this.
+#[allow(non_upper_case_globals)]
+pub const UvmGpuCachingTypeCount: u32 = 3;
+/// `UvmGpuFormatTypeCount`: format types are below this.
+#[allow(non_upper_case_globals)]
+pub const UvmGpuFormatTypeCount: u32 = 2;
+/// `UvmGpuFormatElementBitsCount`: element sizes are below this.
+#[allow(non_upper_case_globals)]
+pub const UvmGpuFormatElementBitsCount: u32 = 7;
+/// `UvmGpuCompressionTypeCount`: compression types are below this.
+#[allow(non_upper_case_globals)]
+pub const UvmGpuCompressionTypeCount: u32 = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;
