@@ -9,13 +9,16 @@
 //! against vgpu's mock driver and would work against the real one.
 //!
 //! Structure: [`sys`] is the only module with `unsafe` (ioctl, mmap, fork);
-//! [`rm`] wraps every escape and sets sessions up; [`commands`] holds the
-//! subcommands; [`conformance`] the ABI conformance suite run against the
-//! mock (and [`debugfs`], the mock's ground truth it reads).
+//! [`rm`] wraps every escape and sets sessions up; [`gpu`] submits work as
+//! a CUDA runtime does (UVM, TSG, channels, doorbell, pushbuffers);
+//! [`commands`] holds the subcommands; [`conformance`] the ABI conformance
+//! suite run against the mock (and [`debugfs`], the mock's ground truth it
+//! reads).
 
 mod commands;
 mod conformance;
 mod debugfs;
+mod gpu;
 mod rm;
 mod sys;
 mod units;
@@ -69,6 +72,17 @@ enum Command {
     /// `VGPU-TEST:` line per check.
     #[command(long_about = conformance::LONG_HELP)]
     Conformance(conformance::Args),
+    /// Keep a GPU busy as a CUDA program does (TSG, channels, kernels) and
+    /// report the GPU time obtained and the latency.
+    #[command(long_about = commands::burn::LONG_HELP)]
+    Burn(commands::burn::Args),
+    /// Copy data host -> GPU -> host with the copy engine and verify it.
+    #[command(long_about = commands::copy::LONG_HELP)]
+    Copy(commands::copy::Args),
+    /// One scenario of the submission path (doorbells, ordering,
+    /// scheduling, channel errors, teardown), as JSON.
+    #[command(long_about = commands::engine_check::LONG_HELP)]
+    EngineCheck(commands::engine_check::Args),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +94,9 @@ fn main() -> ExitCode {
         Command::Session(a) => commands::session::run(a),
         Command::Bench(a) => commands::bench::run(a),
         Command::Conformance(a) => conformance::run(a),
+        Command::Burn(a) => commands::burn::run(a),
+        Command::Copy(a) => commands::copy::run(a),
+        Command::EngineCheck(a) => commands::engine_check::run(a),
     };
     match r {
         Ok(code) => code,

@@ -19,7 +19,11 @@
 //!   Buffers are at least as long as the ABI size the driver copies out for
 //!   them (the class's allocation parameters, the control's parameters).
 //! - [`Mapping`] owns its mapping for its whole life and accesses it only
-//!   through raw pointer copies within its bounds.
+//!   through raw pointer copies within its bounds (single aligned volatile
+//!   accesses for the 32/64-bit registers and semaphores a GPU shares).
+//! - [`uvm_ioctl`] passes `/dev/nvidia-uvm` a buffer at least as long as
+//!   the parameters of the (raw-numbered) command, which the UVM driver
+//!   copies in and out; those parameters hold no pointers.
 
 use std::ffi::c_void;
 use std::num::NonZeroUsize;
@@ -34,6 +38,7 @@ use vgpu_uapi::nvidia::alloc_params::*;
 use vgpu_uapi::nvidia::ctrl::*;
 use vgpu_uapi::nvidia::ioctl::ioc_size;
 use vgpu_uapi::nvidia::rm::*;
+use vgpu_uapi::nvidia::uvm::*;
 
 /// A user address in the never-mapped first page: a "pointer" the driver
 /// must fail to copy from or to (`NV_ERR_INVALID_ADDRESS`, `-EFAULT`).
@@ -109,6 +114,28 @@ pod!(
     Nv2080CtrlFbGetInfoParams,
     Nv2080CtrlFbGetInfoV2Params,
     Nv00fdCtrlAttachGpuParams,
+    // Work submission (nvclient burn/copy/engine-check).
+    NvChannelGroupAllocationParameters,
+    NvCtxshareAllocationParameters,
+    NvMemoryDescParams,
+    NvChannelAllocParams,
+    Nva06cCtrlGpfifoScheduleParams,
+    Nva06cCtrlTimesliceParams,
+    Nva06cCtrlPreemptParams,
+    Nvc36fCtrlCmdGpfifoGetWorkSubmitTokenParams,
+    NvProcessorUuid,
+    UvmInitializeParams,
+    UvmMmInitializeParams,
+    UvmRegisterGpuParams,
+    UvmUnregisterGpuParams,
+    UvmRegisterGpuVaspaceParams,
+    UvmUnregisterGpuVaspaceParams,
+    UvmRegisterChannelParams,
+    UvmUnregisterChannelParams,
+    UvmGpuMappingAttributes,
+    UvmMapExternalAllocationParams,
+    UvmFreeParams,
+    UvmCreateExternalRangeParams,
 );
 
 // SAFETY: an NVOS32 header followed by any Pod union view is itself Pod
@@ -186,12 +213,40 @@ pub fn nv_ioctl(
     Errno::result(ret)
 }
 
+/// `ioctl(fd, cmd, buf)` on `/dev/nvidia-uvm`. UVM commands are raw
+/// numbers (not `_IOWR`-encoded): the driver copies the command's
+/// parameters (`uvm_param_size(cmd)` bytes) in and out of `buf`.
+pub fn uvm_ioctl(fd: BorrowedFd<'_>, cmd: u32, buf: &mut [u8]) -> Result<i32, Errno> {
+    let need = uvm_param_size(cmd).expect("a UVM command of the ABI subset");
+    assert!(buf.len() >= need, "UVM parameters shorter than the command's");
+    // SAFETY: `buf` is a live, exclusively borrowed buffer at least as long
+    // as what the driver copies for `cmd` (asserted); UVM parameters hold
+    // no user pointers, so the driver touches nothing else of ours.
+    let ret = unsafe {
+        nix::libc::ioctl(
+            fd.as_raw_fd(),
+            cmd as nix::libc::c_ulong,
+            buf.as_mut_ptr() as *mut c_void,
+        )
+    };
+    Errno::result(ret)
+}
+
 /// A shared (or private) mapping of an NVIDIA node, unmapped on drop.
 #[derive(Debug)]
 pub struct Mapping {
     ptr: NonNull<c_void>,
     len: usize,
 }
+
+// SAFETY: a Mapping is an address range the process owns until drop; every
+// access goes through raw copies or volatile accesses inside its bounds,
+// never through Rust references, so using it from several threads races
+// only on the mapped memory itself, which the GPU (and the driver) write
+// concurrently anyway (that is what a doorbell, USERD or semaphore is).
+unsafe impl Send for Mapping {}
+// SAFETY: as above.
+unsafe impl Sync for Mapping {}
 
 #[allow(clippy::len_without_is_empty)] // never empty: mmap refuses length 0
 impl Mapping {
@@ -246,6 +301,38 @@ impl Mapping {
                 (self.ptr.as_ptr() as *mut u8).add(offset),
                 data.len(),
             )
+        }
+    }
+
+    /// One aligned 32-bit volatile store at `offset` (a GPU register or
+    /// USERD field: a single write, never split or merged).
+    pub fn write_u32(&self, offset: usize, value: u32) {
+        assert!(offset.is_multiple_of(4) && offset + 4 <= self.len);
+        // SAFETY: aligned and inside the mapping (checked).
+        unsafe {
+            std::ptr::write_volatile(
+                (self.ptr.as_ptr() as *mut u8).add(offset) as *mut u32,
+                value,
+            )
+        }
+    }
+
+    /// One aligned 32-bit volatile load at `offset`.
+    pub fn read_u32(&self, offset: usize) -> u32 {
+        assert!(offset.is_multiple_of(4) && offset + 4 <= self.len);
+        // SAFETY: aligned and inside the mapping (checked).
+        unsafe {
+            std::ptr::read_volatile((self.ptr.as_ptr() as *const u8).add(offset) as *const u32)
+        }
+    }
+
+    /// One aligned 64-bit volatile load at `offset` (a semaphore payload or
+    /// timestamp the GPU writes whole).
+    pub fn read_u64(&self, offset: usize) -> u64 {
+        assert!(offset.is_multiple_of(8) && offset + 8 <= self.len);
+        // SAFETY: aligned and inside the mapping (checked).
+        unsafe {
+            std::ptr::read_volatile((self.ptr.as_ptr() as *const u8).add(offset) as *const u64)
         }
     }
 

@@ -96,6 +96,31 @@ pub fn human(bytes: u64) -> String {
     }
 }
 
+/// Parse a duration such as `2ms`, `500us`, `1.5s` or `250000ns` (no
+/// suffix: seconds) into nanoseconds.
+pub fn parse_duration_ns(s: &str) -> Result<u64> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, suffix) = t.split_at(split);
+    let mult: f64 = match suffix.to_ascii_lowercase().as_str() {
+        "" | "s" => 1e9,
+        "ms" => 1e6,
+        "us" | "\u{b5}s" => 1e3,
+        "ns" => 1.0,
+        other => bail!("unknown duration suffix {other:?} in {s:?} (use s, ms, us, ns)"),
+    };
+    let n: f64 = num
+        .parse()
+        .with_context(|| format!("bad duration {s:?}"))?;
+    let ns = (n * mult).round();
+    if !ns.is_finite() || ns < 0.0 || ns > u64::MAX as f64 {
+        bail!("duration {s:?} out of range");
+    }
+    Ok(ns as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +174,16 @@ mod tests {
         assert_eq!(human(16 << 30), "16 GiB");
         assert_eq!(human(3 << 19), "1.50 MiB");
         assert_eq!(human(4096), "4 KiB");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration_ns("2ms").unwrap(), 2_000_000);
+        assert_eq!(parse_duration_ns("1.5s").unwrap(), 1_500_000_000);
+        assert_eq!(parse_duration_ns("500us").unwrap(), 500_000);
+        assert_eq!(parse_duration_ns("3").unwrap(), 3_000_000_000);
+        assert_eq!(parse_duration_ns("7ns").unwrap(), 7);
+        assert!(parse_duration_ns("2h").is_err());
+        assert!(parse_duration_ns("ms").is_err());
     }
 }

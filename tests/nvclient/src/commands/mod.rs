@@ -2,6 +2,9 @@
 
 pub mod alloc;
 pub mod bench;
+pub mod burn;
+pub mod copy;
+pub mod engine_check;
 pub mod free;
 pub mod info;
 pub mod session;

@@ -306,7 +306,7 @@ fn object_handles(_: &Env) -> Result<()> {
             s.client,
             s.device,
             0,
-            KEPLER_CHANNEL_GROUP_A,
+            MPS_COMPUTE,
             Some(&mut [0u8; 64]),
         ),
         NV_ERR_INVALID_CLASS,
