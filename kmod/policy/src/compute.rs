@@ -23,6 +23,14 @@
 //!   long submission) are carried into later periods, so long-run shares
 //!   hold.
 //!
+//! - **Unrung work.** A tenant revoked between writing GPPut and ringing
+//!   its doorbell leaves work the GPU never noticed (an idle channel whose
+//!   GPPut moved without a doorbell is not run). The glue therefore rings
+//!   the doorbell of a revoked tenant's pending channels itself, so its
+//!   queued work drains (charged to it). As a backstop, pending work that
+//!   makes no progress (GPGet unchanged) for `stall_ns` counts as no work:
+//!   it neither blocks a drain forever nor is charged.
+//!
 //! The module is pure: the glue feeds it time and observations and carries
 //! out its [`Decision`]s. The tests drive it with a simulated GPU.
 
@@ -37,6 +45,9 @@ pub struct Config {
     /// A waiter owed this much more (weighted) service than the holder
     /// preempts it, once the holder had `min_slice_ns`.
     pub preempt_lag_ns: u64,
+    /// A tenant idle this long is "returning" when it wants the GPU again:
+    /// it may claim at most a slice of service for the time it was away.
+    pub idle_forgive_ns: u64,
     /// The least a holder keeps the GPU when preempted for lag.
     pub min_slice_ns: u64,
     /// A holder with nothing pending this long yields to waiters.
@@ -45,17 +56,21 @@ pub struct Config {
     pub tick_ns: u64,
     /// How often to sample usage while disengaged.
     pub sample_ns: u64,
+    /// Pending work without progress this long is stalled (never rung).
+    pub stall_ns: u64,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
-            slice_ns: 10_000_000,
-            preempt_lag_ns: 4_000_000,
-            min_slice_ns: 2_000_000,
+            slice_ns: 20_000_000,
+            preempt_lag_ns: 10_000_000,
+            idle_forgive_ns: 100_000_000,
+            min_slice_ns: 5_000_000,
             idle_grace_ns: 1_000_000,
             tick_ns: 250_000,
             sample_ns: 10_000_000,
+            stall_ns: 100_000_000,
         }
     }
 }
@@ -99,6 +114,38 @@ pub struct Tenant {
     pub nr_throttled: u64,
     throttled_since: Option<u64>,
     wait_since: Option<u64>,
+    /// While pending: the progress counter, and since when it is unchanged.
+    stall: Option<(u64, u64)>,
+    /// The previous tick's (busy, progress), for the usage estimate.
+    last_obs: Option<(bool, u64)>,
+    /// Given a starting virtual time yet (see [`Arbiter::tick`]).
+    placed: bool,
+    /// Since when it neither held, waited nor had work pending.
+    idle_since: Option<u64>,
+    /// Waiting again after a long idle period (its credit is capped).
+    returning: bool,
+}
+
+/// What the glue sees of a tenant's channels at a tick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Work {
+    /// Some channel has work the GPU has not finished (GPGet != GPPut).
+    pub pending: bool,
+    /// Changes whenever the GPU completes some of the tenant's work (e.g.
+    /// the sum of its channels' GPGet).
+    pub progress: u64,
+}
+
+impl Work {
+    /// Nothing pending.
+    pub const fn idle(progress: u64) -> Self {
+        Self { pending: false, progress }
+    }
+
+    /// Work pending.
+    pub const fn pending(progress: u64) -> Self {
+        Self { pending: true, progress }
+    }
 }
 
 impl Tenant {
@@ -116,7 +163,45 @@ impl Tenant {
             nr_throttled: 0,
             throttled_since: None,
             wait_since: None,
+            stall: None,
+            last_obs: None,
+            placed: false,
+            idle_since: None,
+            returning: false,
         }
+    }
+
+    /// Takes a tick's observation. Returns whether the tenant has work the
+    /// GPU is really doing (pending and not stalled for `stall_ns`, see the
+    /// module documentation), and how much of the interval since the last
+    /// tick it most likely kept the GPU busy, in halves: 2 if busy at both
+    /// ends, 1 if busy at one end, or at neither but the GPU completed some
+    /// of its work in between, else 0. Sampling only "busy at the end"
+    /// misses short idle gaps and short bursts alike; this estimate is
+    /// unbiased when transitions fall anywhere in the interval.
+    fn observe(&mut self, w: Work, now: u64, stall_ns: u64) -> (bool, u8) {
+        let busy = if w.pending {
+            let since = match self.stall {
+                Some((p, t)) if p == w.progress => t,
+                _ => now,
+            };
+            self.stall = Some((w.progress, since));
+            now.saturating_sub(since) < stall_ns
+        } else {
+            self.stall = None;
+            false
+        };
+        let halves = match self.last_obs {
+            Some((true, _)) if busy => 2,
+            Some((true, _)) => 1,
+            Some((false, _)) if busy => 1,
+            Some((false, p)) if p != w.progress => 1,
+            Some(_) => 0,
+            None if busy => 2,
+            None => 0,
+        };
+        self.last_obs = Some((busy, w.progress));
+        (busy, halves)
     }
 
     fn capped(&self) -> bool {
@@ -206,18 +291,22 @@ pub struct Decision {
     pub next_tick_ns: u64,
 }
 
-/// Charges `dt` to the tenants with work pending, shared evenly (the engine
-/// interleaves them). Returns whether any had work pending.
-fn charge_shared(tenants: &mut [Tenant], dt: u64, pending: &impl Fn(u64) -> bool) -> bool {
-    let busy = tenants.iter().filter(|t| pending(t.id)).count() as u64;
-    let Some(each) = dt.checked_div(busy) else {
-        return false;
-    };
-    for t in tenants.iter_mut().filter(|t| pending(t.id)) {
-        t.charge(each);
+/// Charges the interval `dt` to the tenants that used it (`halves`, see
+/// `Tenant::observe`), shared evenly when several did (the engine
+/// interleaves them). Returns whether any had work pending (`busy`).
+fn charge_shared(tenants: &mut [Tenant], dt: u64, busy: &[bool], halves: &[u8]) -> bool {
+    let n = halves.iter().filter(|h| **h > 0).count() as u64;
+    if let Some(each) = dt.checked_div(n) {
+        for (t, h) in tenants.iter_mut().zip(halves) {
+            t.charge(each * u64::from(*h) / 2);
+        }
     }
-    true
+    busy.iter().any(|b| *b)
 }
+
+/// Most tenants a GPU's arbiter handles in one tick (more are ignored
+/// until others leave; the glue keeps far fewer).
+pub const MAX_TENANTS: usize = 64;
 
 /// The arbiter of one GPU.
 #[derive(Clone, Debug)]
@@ -258,20 +347,49 @@ impl Arbiter {
         tenants.len() > 1 || tenants.iter().any(Tenant::capped)
     }
 
-    /// One step. `pending(id)` tells whether tenant `id` has submitted work
-    /// the GPU has not finished (GPGet != GPPut on one of its channels).
-    pub fn tick(&mut self, now: u64, tenants: &mut [Tenant], pending: impl Fn(u64) -> bool) -> Decision {
+    /// One step. `work(id)` tells what tenant `id`'s channels show.
+    pub fn tick(&mut self, now: u64, tenants: &mut [Tenant], work: impl Fn(u64) -> Work) -> Decision {
         let dt = now.saturating_sub(self.last_tick);
         self.last_tick = now;
         let mut d = Decision { next_tick_ns: self.cfg.tick_ns, ..Decision::default() };
 
-        for t in tenants.iter_mut() {
-            t.replenish(now);
+        let mut busy = [false; MAX_TENANTS];
+        let mut halves = [0u8; MAX_TENANTS];
+        let n = tenants.len().min(MAX_TENANTS);
+        let tenants = &mut tenants[..n];
+        // A tenant that appears (a new process, or one that moved in from
+        // another cgroup) starts at the least virtual time of the others,
+        // as CFS places a new task: it neither owes nor is owed service.
+        let floor = tenants.iter().filter(|t| t.placed).map(|t| t.vtime).min().unwrap_or(0);
+        for t in tenants.iter_mut().filter(|t| !t.placed) {
+            t.vtime = floor;
+            t.placed = true;
         }
+        for ((t, b), h) in tenants.iter_mut().zip(busy.iter_mut()).zip(halves.iter_mut()) {
+            t.replenish(now);
+            (*b, *h) = t.observe(work(t.id), now, self.cfg.stall_ns);
+        }
+        let busy = &busy[..n];
+        let halves = &halves[..n];
+        let used_of = |tenants: &[Tenant], id: u64| {
+            tenants.iter().zip(halves).find(|(t, _)| t.id == id).map_or(0, |(_, h)| dt * u64::from(*h) / 2)
+        };
+        let holder = self.holder();
+        for (t, b) in tenants.iter_mut().zip(busy) {
+            if t.waiting || *b || holder == Some(t.id) {
+                if t.waiting && t.idle_since.is_some_and(|s| now.saturating_sub(s) >= self.cfg.idle_forgive_ns) {
+                    t.returning = true;
+                }
+                t.idle_since = None;
+            } else if t.idle_since.is_none() {
+                t.idle_since = Some(now);
+            }
+        }
+        let pending_of = |tenants: &[Tenant], id: u64| tenants.iter().zip(busy).any(|(t, b)| t.id == id && *b);
 
         if !self.engaged {
-            // Sampled accounting: whoever has work pending used the interval.
-            charge_shared(tenants, dt, &pending);
+            // Sampled accounting: whoever had work pending used the interval.
+            charge_shared(tenants, dt, busy, halves);
             if Self::needs_engaging(tenants) {
                 self.engaged = true;
                 self.hold = Hold::Quiescing { since: now };
@@ -305,29 +423,32 @@ impl Arbiter {
 
         match self.hold {
             Hold::Quiescing { .. } => {
-                if !charge_shared(tenants, dt, &pending) {
+                if !charge_shared(tenants, dt, busy, halves) {
                     self.hold = Hold::Nobody;
                 }
             }
             Hold::Draining { id, .. } => {
-                if pending(id) {
-                    if let Some(t) = tenants.iter_mut().find(|t| t.id == id) {
-                        t.charge(dt);
-                    }
-                } else {
+                let used = used_of(tenants, id);
+                if let Some(t) = tenants.iter_mut().find(|t| t.id == id) {
+                    t.charge(used);
+                }
+                if !pending_of(tenants, id) {
                     self.hold = Hold::Nobody;
                 }
             }
             Hold::Running { id, since, idle_since } => {
                 let Some(h) = tenants.iter().position(|t| t.id == id) else {
-                    // The holder left.
-                    self.hold = Hold::Nobody;
-                    return self.pick(now, tenants, d);
+                    // The holder left: its process exited, or moved to
+                    // another cgroup — then its live mappings now belong to
+                    // a tenant that does not hold the GPU. Revoke everyone
+                    // and start over.
+                    self.hold = Hold::Quiescing { since: now };
+                    d.revoke_all = true;
+                    return d;
                 };
-                let busy = pending(id);
-                if busy {
-                    tenants[h].charge(dt);
-                }
+                let busy = pending_of(tenants, id);
+                let used = used_of(tenants, id);
+                tenants[h].charge(used);
                 let idle_since = if busy { None } else { idle_since.or(Some(now)) };
                 self.hold = Hold::Running { id, since, idle_since };
                 let holder = &tenants[h];
@@ -363,9 +484,6 @@ impl Arbiter {
 
     /// Grants the eligible waiter owed the most service.
     fn pick(&mut self, now: u64, tenants: &mut [Tenant], mut d: Decision) -> Decision {
-        // A tenant returning from a long wait must not claim service for the
-        // time it did not want any: bring it up to the least current vtime.
-        let floor = tenants.iter().filter(|t| !t.waiting).map(|t| t.vtime).min();
         let next = tenants
             .iter()
             .enumerate()
@@ -373,10 +491,17 @@ impl Arbiter {
             .min_by_key(|(_, t)| t.vtime)
             .map(|(i, _)| i);
         if let Some(i) = next {
-            let t = &mut tenants[i];
-            if let Some(f) = floor {
-                t.vtime = t.vtime.max(f.saturating_sub(self.cfg.slice_ns));
+            // A tenant returning from a long idle period must not claim
+            // service for the time it wanted none: bring it up to within a
+            // slice of the least virtual time of the others.
+            if tenants[i].returning {
+                let floor = tenants.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, t)| t.vtime).min();
+                if let Some(f) = floor {
+                    tenants[i].vtime = tenants[i].vtime.max(f.saturating_sub(self.cfg.slice_ns));
+                }
+                tenants[i].returning = false;
             }
+            let t = &mut tenants[i];
             t.waiting = false;
             t.wait_since = None;
             self.hold = Hold::Running { id: t.id, since: now, idle_since: None };
@@ -412,7 +537,25 @@ mod tests {
         queue: VecDeque<u64>,
         busy_ns: u64,
         next_submit_at: u64,
+        /// Kernels completed (what GPGet tells).
+        completed: u64,
+        /// Submissions whose GPPut was written but whose doorbell write was
+        /// cut off by a revocation: the GPU does not see them until the
+        /// tenant rings on its next turn.
+        unrung: VecDeque<u64>,
+        /// Revoked at the last step (to catch the moment of revocation).
+        was_allowed: bool,
+        /// Models the GPPut/doorbell race at every revocation.
+        racy: bool,
+        /// A revoked tenant tries (and faults) only this long after it
+        /// wants to submit, as a real one does on its next write.
+        fault_delay: u64,
+        wants_since: Option<u64>,
     }
+
+    /// Whether the glue rings revoked tenants' doorbells (the simulated
+    /// GPU then sees their unrung work at once).
+    const KICK: bool = true;
 
     struct Sim {
         arb: Arbiter,
@@ -422,16 +565,32 @@ mod tests {
         rr: usize,
         rr_left: u64,
         total_busy: u64,
+        kick: bool,
     }
 
     impl Sim {
         fn new(specs: &[(Kind, Settings)]) -> Self {
+            Self::with_kick(specs, KICK)
+        }
+
+        fn with_kick(specs: &[(Kind, Settings)], kick: bool) -> Self {
             let tenants = specs.iter().enumerate().map(|(i, (_, s))| Tenant::new(i as u64, *s)).collect();
             let sim = specs
                 .iter()
-                .map(|(k, _)| SimTenant { kind: *k, queue: VecDeque::new(), busy_ns: 0, next_submit_at: 0 })
+                .map(|(k, _)| SimTenant {
+                    kind: *k,
+                    queue: VecDeque::new(),
+                    busy_ns: 0,
+                    next_submit_at: 0,
+                    completed: 0,
+                    unrung: VecDeque::new(),
+                    was_allowed: true,
+                    racy: false,
+                    fault_delay: 0,
+                    wants_since: None,
+                })
                 .collect();
-            Self { arb: Arbiter::new(Config::default()), tenants, sim, now: 0, rr: 0, rr_left: 0, total_busy: 0 }
+            Self { arb: Arbiter::new(Config::default()), tenants, sim, now: 0, rr: 0, rr_left: 0, total_busy: 0, kick }
         }
 
         fn allowed(&self, i: usize) -> bool {
@@ -445,19 +604,44 @@ mod tests {
             while self.now < end {
                 // Tenants try to submit.
                 for i in 0..self.sim.len() {
+                    let allowed = self.allowed(i);
+                    let len = match self.sim[i].kind {
+                        Kind::Saturating { len, .. } | Kind::Sync { len, .. } => len,
+                    };
+                    if allowed && !self.sim[i].unrung.is_empty() {
+                        // Its next doorbell write rings what was left.
+                        while let Some(k) = self.sim[i].unrung.pop_front() {
+                            self.sim[i].queue.push_back(k);
+                        }
+                    }
+                    if !allowed && self.sim[i].was_allowed && self.sim[i].racy {
+                        // Revoked between writing GPPut and the doorbell.
+                        if self.kick {
+                            self.sim[i].queue.push_back(len);
+                        } else {
+                            self.sim[i].unrung.push_back(len);
+                        }
+                    }
+                    self.sim[i].was_allowed = allowed;
                     let wants = match self.sim[i].kind {
+                        // A revoked tenant with a fault delay comes back once
+                        // its queue drained, like a real one polling its
+                        // completions.
+                        Kind::Saturating { .. } if !allowed && self.sim[i].fault_delay > 0 => self.sim[i].queue.is_empty(),
                         Kind::Saturating { depth, .. } => self.sim[i].queue.len() < depth,
                         Kind::Sync { .. } => self.sim[i].queue.is_empty() && self.now >= self.sim[i].next_submit_at,
                     };
                     if !wants {
+                        self.sim[i].wants_since = None;
                         continue;
                     }
+                    let since = *self.sim[i].wants_since.get_or_insert(self.now);
                     if self.allowed(i) {
                         let len = match self.sim[i].kind {
                             Kind::Saturating { len, .. } | Kind::Sync { len, .. } => len,
                         };
                         self.sim[i].queue.push_back(len);
-                    } else {
+                    } else if self.now - since >= self.sim[i].fault_delay {
                         self.tenants[i].waiting = true;
                     }
                 }
@@ -482,6 +666,7 @@ mod tests {
                     self.rr_left -= run;
                     if *front == 0 {
                         s.queue.pop_front();
+                        s.completed += 1;
                         if let Kind::Sync { turnaround, .. } = s.kind {
                             s.next_submit_at = self.now + (step - left) + turnaround;
                         }
@@ -489,8 +674,18 @@ mod tests {
                 }
                 self.now += step;
                 if self.now >= next_tick {
-                    let pend: Vec<bool> = self.sim.iter().map(|s| !s.queue.is_empty()).collect();
-                    let d = self.arb.tick(self.now, &mut self.tenants, |id| pend[id as usize]);
+                    let obs: Vec<Work> = self
+                        .sim
+                        .iter()
+                        .map(|s| {
+                            if s.queue.is_empty() && s.unrung.is_empty() {
+                                Work::idle(s.completed)
+                            } else {
+                                Work::pending(s.completed)
+                            }
+                        })
+                        .collect();
+                    let d = self.arb.tick(self.now, &mut self.tenants, |id| obs[id as usize]);
                     if d.revoke_all || d.revoke.is_some() {
                         // Revoked: nothing to do here; `allowed` reflects it.
                     }
@@ -555,6 +750,24 @@ mod tests {
         }
     }
 
+    /// Revoked tenants that fault some time after revocation (not at once)
+    /// must keep their credit: found in QEMU, where 20 ms kernels gave 1:1.
+    #[test]
+    fn late_faulting_tenants_keep_their_weights() {
+        for len in [MS, 20 * MS] {
+            let mut s = Sim::new(&[(sat(len), weight(100)), (sat(len), weight(300))]);
+            for t in s.sim.iter_mut() {
+                t.fault_delay = 3 * MS;
+            }
+            s.run(1000 * MS);
+            s.reset_counters();
+            s.run(5000 * MS);
+            let sh = s.shares(5000 * MS);
+            let total: f64 = sh.iter().sum();
+            assert_near(100.0 * sh[0] / total, 25.0, 2.0, &std::format!("weight 1 of 1:3, len {len}"));
+        }
+    }
+
     #[test]
     fn three_mixed_weights() {
         let (sh, _) = measure(&[(sat(MS), weight(100)), (sat(MS), weight(200)), (sat(MS), weight(500))]);
@@ -601,13 +814,62 @@ mod tests {
     fn engagement_follows_tenants() {
         let mut a = Arbiter::new(Config::default());
         let mut ts = std::vec![Tenant::new(1, Settings::default())];
-        assert!(!a.tick(1, &mut ts, |_| true).revoke_all);
+        assert!(!a.tick(1, &mut ts, |_| Work::pending(0)).revoke_all);
         ts.push(Tenant::new(2, Settings::default()));
-        let d = a.tick(2, &mut ts, |_| false);
+        let d = a.tick(2, &mut ts, |_| Work::idle(0));
         assert!(d.revoke_all && a.engaged());
         ts.pop();
-        let d = a.tick(3, &mut ts, |_| false);
+        let d = a.tick(3, &mut ts, |_| Work::idle(0));
         assert!(d.release_all && !a.engaged());
+    }
+
+    fn racy_run(kick: bool) -> (Vec<f64>, u64) {
+        let mut s = Sim::with_kick(&[(sat(MS), weight(100)), (sat(MS), weight(300))], kick);
+        for t in s.sim.iter_mut() {
+            t.racy = true;
+        }
+        s.run(1000 * MS);
+        s.reset_counters();
+        s.run(5000 * MS);
+        (s.shares(5000 * MS), s.arb.switches)
+    }
+
+    /// Revoked between GPPut and doorbell, with the glue ringing for them:
+    /// shares hold as if nothing happened.
+    #[test]
+    fn kicked_unrung_work_keeps_shares() {
+        let (sh, switches) = racy_run(true);
+        let total: f64 = sh.iter().sum();
+        assert!(switches > 100, "{switches}");
+        assert_near(100.0 * sh[0] / total, 25.0, 2.0, "weight 1 of 1:3 with racy tenants");
+        assert!(total > 80.0, "{sh:?}");
+    }
+
+    /// Without the ring (a channel vgpu has no token for), the stall rule
+    /// still keeps everyone going: no deadlock.
+    #[test]
+    fn unrung_work_without_a_ring_does_not_deadlock() {
+        let (sh, switches) = racy_run(false);
+        let total: f64 = sh.iter().sum();
+        assert!(switches > 20, "tenants kept taking turns: {switches}");
+        assert!(total > 20.0 && sh.iter().all(|s| *s > 2.0), "both tenants progressed: {sh:?}");
+    }
+
+    #[test]
+    fn a_vanished_holder_revokes_everyone() {
+        let mut a = Arbiter::new(Config::default());
+        let mut ts = std::vec![Tenant::new(1, Settings::default()), Tenant::new(2, Settings::default())];
+        a.tick(1, &mut ts, |_| Work::idle(0)); // engage
+        a.tick(2, &mut ts, |_| Work::idle(0)); // quiesced
+        ts[0].waiting = true;
+        let d = a.tick(3, &mut ts, |_| Work::idle(0));
+        assert_eq!(d.grant, Some(1));
+        // Tenant 1's process moves away: it is no longer a tenant here.
+        ts.remove(0);
+        ts.push(Tenant::new(3, Settings::default()));
+        let d = a.tick(4, &mut ts, |_| Work::idle(0));
+        assert!(d.revoke_all, "{d:?}");
+        assert_eq!(a.holder(), None);
     }
 
     #[test]
