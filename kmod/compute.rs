@@ -17,7 +17,8 @@
 //! - Usage is charged to the tenant's cgroup and every ancestor
 //!   (`compute.stat`); caps and weights are the tenant's own settings.
 
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::fmt::Write;
+use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 use kernel::bindings;
 use kernel::prelude::*;
@@ -25,7 +26,7 @@ use kernel::sync::{new_condvar, new_mutex, Arc, CondVar, Mutex};
 
 use crate::abi::netlink::LIMIT_MAX;
 use crate::ffi::{self, hook_id};
-use crate::policy::compute::{Arbiter, Config, Settings, Tenant};
+use crate::policy::compute::{Arbiter, Config, Settings, Tenant, Work};
 use crate::state::State;
 
 /// What one GPU's arbiter keeps under its gate.
@@ -47,6 +48,10 @@ pub(crate) struct GpuArbiter {
     #[pin]
     granted: CondVar,
     thread: AtomicPtr<ffi::Task>,
+    /// Times a tenant's mappings were revoked (each tenant counted once).
+    revocations: AtomicU64,
+    /// Faults that had to wait for the GPU.
+    waits: AtomicU64,
 }
 
 /// Every GPU's arbiter.
@@ -75,11 +80,13 @@ impl Compute {
             pin_init!(GpuArbiter {
                 gpu,
                 gate <- new_mutex!(
-                    Gate { arb: Arbiter::new(Config::default()), tenants: KVec::new(), reported: KVec::new(), stopping: false },
+                    Gate { arb: Arbiter::new(config()), tenants: KVec::new(), reported: KVec::new(), stopping: false },
                     "vgpu_compute_gate"
                 ),
                 granted <- new_condvar!("vgpu_compute_granted"),
                 thread: AtomicPtr::new(core::ptr::null_mut()),
+                revocations: AtomicU64::new(0),
+                waits: AtomicU64::new(0),
             }),
             GFP_KERNEL,
         )?;
@@ -109,24 +116,44 @@ impl Compute {
     }
 
     /// A fault on a driver mapping (from `hooks.rs`).
+    ///
+    /// A revoked tenant waits here for the GPU. Where the fault allows it
+    /// (`FAULT_FLAG_ALLOW_RETRY`, as for every user access) it waits
+    /// without the mmap lock — like a fault on a locked page cache folio —
+    /// and returns `VM_FAULT_RETRY`, so its process's other threads can
+    /// still map, unmap and exit while it waits.
     pub(crate) fn fault(&self, s: &State, vmf: *mut bindings::vm_fault) -> c_uint {
         let orig = || {
-            // SAFETY: The driver's own fault argument, to its own handler.
+            // SAFETY: The driver's own fault argument, to its own handler,
+            // with the fault's lock still held (checked by every caller).
             unsafe { ffi::vgpu_orig_fault(vmf.cast()) }
         };
         // SAFETY: `vmf` is the fault being handled; its vma and file are live.
         let file = unsafe { ffi::vgpu_vmf_file(vmf.cast()) } as usize;
-        let Some((gpu, tenant)) = s.submit.file_tenant(file) else {
+        let Some((gpu, _)) = s.submit.file_tenant(file) else {
             return orig();
         };
         let Some(a) = self.get(gpu) else {
             return orig();
         };
+        // SAFETY: Reads the fault's flags.
+        let mode = unsafe { ffi::vgpu_fault_retry_mode(vmf.cast()) };
+        // SAFETY: Returns a constant.
+        let retry = unsafe { ffi::vgpu_vm_fault_retry() };
+        // Once the fault's lock is dropped, `vmf`'s vma may be gone: only
+        // `file` as a key (never dereferenced) and `a` (our own) are used.
+        let mut dropped = false;
+        let mut counted = false;
         let mut g = a.gate.lock();
         loop {
+            // The process may have moved to another cgroup while it waited.
+            let Some((_, tenant)) = s.submit.file_tenant(file) else {
+                return if dropped { retry } else { orig() };
+            };
             if g.stopping || g.arb.may_submit(tenant) {
                 // Frames go back under the gate: no revocation in between.
-                return orig();
+                // A fault that waited unlocked is retried to insert them.
+                return if dropped { retry } else { orig() };
             }
             match g.tenants.iter_mut().find(|t| t.id == tenant) {
                 Some(t) => t.waiting = true,
@@ -134,15 +161,29 @@ impl Compute {
                     let mut t = Tenant::new(tenant, settings_of(s, tenant, gpu));
                     t.waiting = true;
                     if g.tenants.push(t, GFP_KERNEL).is_err() {
-                        return orig();
+                        return if dropped { retry } else { orig() };
                     }
                 }
             }
+            if !counted {
+                a.waits.fetch_add(1, Ordering::Relaxed);
+                counted = true;
+            }
             a.wake();
+            if mode == 1 {
+                // May not sleep: the caller retries later (with the lock).
+                return retry;
+            }
+            if mode == 2 && !dropped {
+                // SAFETY: The fault allows its lock to be dropped before a
+                // VM_FAULT_RETRY, which is what this fault now returns.
+                unsafe { ffi::vgpu_fault_release_lock(vmf.cast()) };
+                dropped = true;
+            }
             if a.granted.wait_interruptible(&mut g) {
                 // A signal: let it be delivered; the access faults again.
                 // SAFETY: Returns a constant.
-                return unsafe { ffi::vgpu_vm_fault_nopage() };
+                return if dropped { retry } else { unsafe { ffi::vgpu_vm_fault_nopage() } };
             }
         }
     }
@@ -183,7 +224,7 @@ impl GpuArbiter {
         }
         let mut present = KVec::new();
         let mut pend = KVec::new();
-        if s.submit.tenants(self.gpu, &mut present).is_err() || s.submit.pending(self.gpu, &mut pend).is_err() {
+        if s.submit.tenants(self.gpu, &mut present).is_err() || s.submit.observe(self.gpu, &mut pend).is_err() {
             return 1_000_000;
         }
         // SAFETY: Reads the monotonic clock.
@@ -193,8 +234,12 @@ impl GpuArbiter {
             return 0;
         }
         let Gate { arb, tenants, reported, .. } = &mut *g;
-        // Tenants come and go with their mappings; a waiter stays.
-        tenants.retain(|t| present.contains(&t.id) || t.waiting);
+        // Tenants come and go with their mappings (a waiter's process has
+        // its file, so it is present; a stale waiter moved away).
+        // A waiter whose tenant vanished (it moved to another cgroup) must
+        // look again: nothing else would wake it.
+        let stale_waiter = tenants.iter().any(|t| t.waiting && !present.contains(&t.id));
+        tenants.retain(|t| present.contains(&t.id));
         for id in present.iter() {
             if !tenants.iter().any(|t| t.id == *id) {
                 let t = Tenant::new(*id, settings_of(s, *id, self.gpu));
@@ -207,11 +252,20 @@ impl GpuArbiter {
                 t.set(want, now);
             }
         }
-        let d = arb.tick(now, tenants, |id| pend.iter().any(|(t, p)| *t == id && *p));
+        let d = arb.tick(now, tenants, |id| match pend.iter().find(|(t, _, _)| *t == id) {
+            Some((_, pending, progress)) => Work { pending: *pending, progress: *progress },
+            None => Work::idle(0),
+        });
+        // Revoke, then ring for what the revoked tenants queued but may not
+        // have rung: their queued work must drain, not hang.
         if d.revoke_all {
             s.submit.revoke(self.gpu, None, false, None);
+            s.submit.kick(self.gpu, None);
+            self.revocations.fetch_add(tenants.len() as u64, Ordering::Relaxed);
         } else if let Some(id) = d.revoke {
             s.submit.revoke(self.gpu, Some(id), false, None);
+            s.submit.kick(self.gpu, Some(id));
+            self.revocations.fetch_add(1, Ordering::Relaxed);
         }
         // Newcomers while engaged: revoke all but the holder's.
         if arb.engaged() {
@@ -219,12 +273,79 @@ impl GpuArbiter {
         } else {
             s.submit.clear_fresh(self.gpu);
         }
-        if d.grant.is_some() || d.release_all {
+        if d.grant.is_some() || d.release_all || stale_waiter {
             self.granted.notify_all();
         }
         report(s, self.gpu, tenants, reported);
         d.next_tick_ns
     }
+}
+
+impl Compute {
+    /// One paragraph per GPU for `/sys/kernel/debug/vgpu/arbiters`.
+    fn describe(&self, out: &mut KVec<u8>) -> core::fmt::Result {
+        let gpus = self.gpus.lock();
+        let mut w = VecWriter(out);
+        for a in gpus.iter() {
+            let g = a.gate.lock();
+            writeln!(
+                w,
+                "gpu {} engaged {} holder {} switches {} revocations {} waits {}",
+                a.gpu,
+                u8::from(g.arb.engaged()),
+                g.arb.holder().map_or(-1, |h| h as i64),
+                g.arb.switches,
+                a.revocations.load(Ordering::Relaxed),
+                a.waits.load(Ordering::Relaxed)
+            )?;
+            for t in g.tenants.iter() {
+                writeln!(
+                    w,
+                    "  tenant {} weight {} quota_ns {} period_ns {} waiting {} eligible {} usage_ns {} throttled_ns {} nr_throttled {}",
+                    t.id,
+                    t.settings.weight,
+                    t.settings.quota_ns.map_or(-1, |q| q as i64),
+                    t.settings.period_ns,
+                    u8::from(t.waiting),
+                    u8::from(t.eligible()),
+                    t.usage_ns,
+                    t.throttled_ns,
+                    t.nr_throttled
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `fmt::Write` into a growable byte vector (debugfs text).
+struct VecWriter<'a>(&'a mut KVec<u8>);
+
+impl Write for VecWriter<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes(), GFP_KERNEL).map_err(|_| core::fmt::Error)
+    }
+}
+
+/// `/sys/kernel/debug/vgpu/arbiters` (called by `glue/debugfs.c`).
+#[no_mangle]
+pub(crate) extern "C" fn vgpu_rs_debugfs_arbiters(m: *mut c_void) -> c_int {
+    let Some(s) = crate::state::get() else {
+        return 0;
+    };
+    let mut text = KVec::new();
+    if s.compute.describe(&mut text).is_err() {
+        return ENOMEM.to_errno();
+    }
+    // SAFETY: `m` is the seq_file of the running show; `text` is valid.
+    unsafe { ffi::vgpu_seq_write(m, text.as_ptr().cast(), text.len()) };
+    0
+}
+
+/// The arbiters' timing, with the module parameter's tick.
+fn config() -> Config {
+    let tick_us = u64::from(crate::module_parameters::compute_tick_us.value()).clamp(50, 10_000);
+    Config { tick_ns: tick_us * 1000, ..Config::default() }
 }
 
 /// The settings of `tenant` on `gpu` from the quota registry.

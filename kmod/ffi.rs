@@ -151,9 +151,17 @@ extern "C" {
     pub(crate) fn vgpu_unmap_page(p: *mut c_void, pfn: c_ulong);
     pub(crate) fn vgpu_vm_fault_nopage() -> c_uint;
     pub(crate) fn vgpu_vm_fault_sigbus() -> c_uint;
+    pub(crate) fn vgpu_vm_fault_retry() -> c_uint;
+    pub(crate) fn vgpu_fault_retry_mode(vmf: *const vm_fault) -> c_int;
+    pub(crate) fn vgpu_fault_release_lock(vmf: *mut vm_fault);
     pub(crate) fn vgpu_pid_current() -> *mut Pid;
     pub(crate) fn vgpu_pid_put(pid: *mut Pid);
     pub(crate) fn vgpu_pid_cgroup_id(pid: *mut Pid) -> u64;
+
+    // debugfs.c
+    pub(crate) fn vgpu_debugfs_init();
+    pub(crate) fn vgpu_debugfs_exit();
+    pub(crate) fn vgpu_seq_write(m: *mut c_void, s: *const c_char, len: usize);
 
     // thread.c
     pub(crate) fn vgpu_thread_start(

@@ -31,6 +31,7 @@ pub(crate) extern "C" fn vgpu_rs_mmap(file: *mut bindings::file, vma: *mut bindi
 /// (every RM client of a control file), then vgpu returns its charges.
 #[no_mangle]
 pub(crate) extern "C" fn vgpu_rs_release(inode: *mut bindings::inode, file: *mut bindings::file) -> c_int {
+    crate::ioctl::releasing(file);
     // SAFETY: Forwarding the driver's own arguments to its handler.
     let ret = unsafe { ffi::vgpu_orig_release(inode.cast(), file.cast()) };
     crate::ioctl::released(file);

@@ -128,9 +128,20 @@ fn release(s: &State, r: Released) {
 
 /// The control file `file` is being released: return everything its
 /// clients held (the driver has freed them).
-pub(crate) fn released(file: *mut bindings::file) {
+/// A driver file is about to be released: forget it as a submission
+/// file, and stop using vgpu's mappings of what its clients own, before the
+/// driver frees them.
+pub(crate) fn releasing(file: *mut bindings::file) {
     if let Some(s) = crate::state::get() {
         s.submit.file_closed(file as usize);
+        s.submit.invalidate(&s.tracker.objects_of_file(file as usize));
+    }
+}
+
+/// The control file `file` was released: return everything its clients
+/// held (the driver has freed them).
+pub(crate) fn released(file: *mut bindings::file) {
+    if let Some(s) = crate::state::get() {
         release(s, s.tracker.file_closed(file as usize));
     }
 }
@@ -336,7 +347,7 @@ fn map_memory(s: &State, call: &Call, e: Escape) -> c_long {
         return ret;
     };
     let what = if classes::is_usermode_class(class) {
-        Mapped::Doorbell
+        Mapped::Doorbell { client, object: handle }
     } else if classes::is_channel_gpfifo_class(class) {
         Mapped::ChannelUserd { client, channel: handle }
     } else if matches!(class, classes::NV01_MEMORY_LOCAL_USER | classes::NV01_MEMORY_SYSTEM) {
@@ -359,6 +370,7 @@ fn rm_free(s: &State, call: &Call, e: Escape) -> c_long {
     let Ok(p) = user::read::<rm::Nvos00Parameters>(e.params) else {
         return call.forward();
     };
+    s.submit.invalidate(&s.tracker.subtree(p.h_root, p.h_object_old));
     let ret = call.forward();
     if rm_ok(ret, e, offset_of!(rm::Nvos00Parameters, status)) {
         // Returned after the tracker's lock is released.
@@ -397,6 +409,7 @@ fn vid_heap(s: &State, call: &Call, e: Escape) -> c_long {
             let Ok(p) = user::read::<rm::Nvos32FreeParameters>(e.params) else {
                 return call.forward();
             };
+            s.submit.invalidate(&s.tracker.subtree(p.h_root, p.data.h_memory));
             let ret = call.forward();
             if rm_ok(ret, e, VH_STATUS) {
                 release(s, s.tracker.freed(p.h_root, p.data.h_memory));
@@ -485,6 +498,17 @@ fn control(s: &State, call: &Call, e: Escape) -> c_long {
     let Ok(p) = user::read::<rm::Nvos54Parameters>(e.params) else {
         return call.forward();
     };
+    if p.cmd == ctrl::NVC36F_CTRL_CMD_GPFIFO_GET_WORK_SUBMIT_TOKEN
+        && p.params_size as usize == ctrl::NVC36F_CTRL_CMD_GPFIFO_GET_WORK_SUBMIT_TOKEN_PARAMS_SIZE
+    {
+        let ret = call.forward();
+        if rm_ok(ret, e, offset_of!(rm::Nvos54Parameters, status)) {
+            if let Ok(token) = user::read_u32(p.params, 0) {
+                s.submit.set_token(p.h_client, p.h_object, token);
+            }
+        }
+        return ret;
+    }
     let v2 = p.cmd == ctrl::NV2080_CTRL_CMD_FB_GET_INFO_V2 && p.params_size as usize == ctrl::NV2080_CTRL_FB_GET_INFO_V2_PARAMS_SIZE;
     let v1 = p.cmd == ctrl::NV2080_CTRL_CMD_FB_GET_INFO && p.params_size as usize == ctrl::NV2080_CTRL_FB_GET_INFO_PARAMS_SIZE;
     if !v1 && !v2 {

@@ -89,7 +89,12 @@ impl UserdMap {
     /// Whether the channel has submitted work the GPU has not finished:
     /// GPGet (written by the GPU) has not caught up with GPPut.
     pub(crate) fn pending(&self) -> bool {
-        self.read(hw::NVC56F_USERD_GP_GET) != self.read(hw::NVC56F_USERD_GP_PUT)
+        self.gp_get() != self.read(hw::NVC56F_USERD_GP_PUT)
+    }
+
+    /// GPGet: how far the GPU got.
+    pub(crate) fn gp_get(&self) -> u32 {
+        self.read(hw::NVC56F_USERD_GP_GET)
     }
 }
 
@@ -100,11 +105,48 @@ impl Drop for UserdMap {
     }
 }
 
+/// vgpu's own kernel mapping of a tenant's doorbell (the first page of its
+/// USERMODE region), to ring for channels it revoked mid-submission.
+struct DoorbellMap {
+    page: NonNull<u8>,
+    pfn: usize,
+}
+
+// SAFETY: A kernel mapping valid from any task until drop; only written
+// with volatile stores of whole words.
+unsafe impl Send for DoorbellMap {}
+// SAFETY: As above.
+unsafe impl Sync for DoorbellMap {}
+
+impl DoorbellMap {
+    fn new(pfn: usize) -> Option<Self> {
+        // SAFETY: Maps the doorbell page the driver mapped for the tenant.
+        let p = unsafe { ffi::vgpu_map_page(pfn) };
+        NonNull::new(p.cast()).map(|page| DoorbellMap { page, pfn })
+    }
+
+    /// Writes a work-submit token to NOTIFY_CHANNEL_PENDING, as the tenant
+    /// (and the driver, for its own channels) would.
+    fn ring(&self, token: u32) {
+        // SAFETY: The register lies inside the mapped page.
+        unsafe {
+            core::ptr::write_volatile(self.page.as_ptr().add(hw::NVC361_NOTIFY_CHANNEL_PENDING).cast::<u32>(), token)
+        };
+    }
+}
+
+impl Drop for DoorbellMap {
+    fn drop(&mut self) {
+        // SAFETY: Undoes the mapping made in `new`.
+        unsafe { ffi::vgpu_unmap_page(self.page.as_ptr().cast(), self.pfn) };
+    }
+}
+
 /// What an `RM_MAP_MEMORY` attached to a file.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Mapped {
     /// A USERMODE object: its doorbell.
-    Doorbell,
+    Doorbell { client: u32, object: u32 },
     /// A channel object: the USERD the driver provides for it.
     ChannelUserd { client: u32, channel: u32 },
     /// A memory object, at `offset` within it (maybe a channel's USERD).
@@ -124,6 +166,9 @@ struct SubFile {
     owner: Process,
     /// Added since the arbiter last looked (it may need revoking).
     fresh: bool,
+    /// vgpu's mapping of the doorbell, for a doorbell file, and the
+    /// USERMODE object (client, handle) whose page it is.
+    doorbell: Option<(DoorbellMap, (u32, u32))>,
 }
 
 /// A mapped memory object, in case it holds a USERD of a later channel.
@@ -146,6 +191,8 @@ struct Channel {
     /// USERD in client memory: (memory handle, offset), else driver-provided.
     userd_in: Option<(u32, u64)>,
     userd: Option<UserdMap>,
+    /// Its work-submit token, once the tenant asked for it.
+    token: Option<u32>,
 }
 
 struct Inner {
@@ -162,12 +209,12 @@ pub(crate) struct Submit {
     inner: Mutex<Inner>,
 }
 
-fn add_file(inner: &mut Inner, file: usize, gpu: u32) -> Result {
+fn add_file(inner: &mut Inner, file: usize, gpu: u32, doorbell: Option<(DoorbellMap, (u32, u32))>) -> Result {
     if inner.files.iter().any(|f| f.file == file) {
         return Ok(());
     }
     let owner = Process::current().ok_or(ESRCH)?;
-    inner.files.push(SubFile { file, gpu, owner, fresh: true }, GFP_KERNEL)?;
+    inner.files.push(SubFile { file, gpu, owner, fresh: true, doorbell }, GFP_KERNEL)?;
     Ok(())
 }
 
@@ -208,8 +255,12 @@ impl Submit {
             // SAFETY: `vma` is live and the mmap lock is held (we are in mmap).
             (unsafe { ffi::vgpu_vma_pfn(vma, addr as c_ulong, &mut pfn) } == 0).then_some(pfn as usize)
         };
+        let mut doorbell = None;
         let carries = match ctx.what {
-            Mapped::Doorbell => true,
+            Mapped::Doorbell { client, object } => {
+                doorbell = pfn_at(start).and_then(DoorbellMap::new).map(|d| (d, (client, object)));
+                true
+            }
             Mapped::ChannelUserd { client, channel } => {
                 if let Some(ch) = inner.channels.iter_mut().find(|c| c.client == client && c.handle == channel) {
                     if ch.userd.is_none() {
@@ -238,7 +289,7 @@ impl Submit {
                 found
             }
         };
-        if carries && add_file(&mut inner, file, ctx.gpu).is_ok() {
+        if carries && add_file(&mut inner, file, ctx.gpu, doorbell).is_ok() {
             Some(ctx.gpu)
         } else {
             None
@@ -267,11 +318,63 @@ impl Submit {
                 carrier = Some((m.file, m.gpu));
             }
         }
-        inner.channels.push(Channel { client, handle, gpu, owner, userd_in, userd }, GFP_KERNEL)?;
+        inner.channels.push(Channel { client, handle, gpu, owner, userd_in, userd, token: None }, GFP_KERNEL)?;
         if let Some((file, g)) = carrier {
-            add_file(&mut inner, file, g)?;
+            add_file(&mut inner, file, g, None)?;
         }
         Ok(())
+    }
+
+    /// The driver told the tenant channel (client, handle)'s token.
+    pub(crate) fn set_token(&self, client: u32, handle: u32, token: u32) {
+        let mut inner = self.inner.lock();
+        if let Some(c) = inner.channels.iter_mut().find(|c| c.client == client && c.handle == handle) {
+            c.token = Some(token);
+        }
+    }
+
+    /// Rings the doorbell for every pending channel on `gpu` of tenant
+    /// `who` (every tenant if `None`): work a revoked tenant queued but did
+    /// not get to ring is then seen by the GPU and drains.
+    pub(crate) fn kick(&self, gpu: u32, who: Option<u64>) {
+        let inner = self.inner.lock();
+        for c in inner.channels.iter().filter(|c| c.gpu == gpu) {
+            let (Some(u), Some(token)) = (&c.userd, c.token) else { continue };
+            let id = c.owner.cgroup_id();
+            if who.is_some_and(|w| w != id) || !u.pending() {
+                continue;
+            }
+            let bell = inner
+                .files
+                .iter()
+                .filter(|f| f.gpu == gpu && f.owner.cgroup_id() == id)
+                .find_map(|f| f.doorbell.as_ref().map(|(d, _)| d));
+            if let Some(b) = bell {
+                b.ring(token);
+            }
+        }
+    }
+
+    /// RM is about to free these objects (client, handle): stop reading
+    /// their USERD and ringing their doorbells *before* the driver can free
+    /// the pages behind vgpu's own mappings of them.
+    pub(crate) fn invalidate(&self, objs: &[(u32, u32)]) {
+        if objs.is_empty() {
+            return;
+        }
+        let mut inner = self.inner.lock();
+        for c in inner.channels.iter_mut() {
+            let memory_doomed = c.userd_in.is_some_and(|(m, _)| objs.contains(&(c.client, m)));
+            if objs.contains(&(c.client, c.handle)) || memory_doomed {
+                c.userd = None;
+            }
+        }
+        for f in inner.files.iter_mut() {
+            if f.doorbell.as_ref().is_some_and(|(_, o)| objs.contains(o)) {
+                f.doorbell = None;
+            }
+        }
+        remove_where(&mut inner.mems, |m| objs.contains(&(m.client, m.memory)));
     }
 
     /// RM freed these objects (client, handle).
@@ -312,17 +415,22 @@ impl Submit {
         Ok(())
     }
 
-    /// For each tenant on `gpu`, whether one of its channels has work pending.
-    /// `out` gets (cgroup id, pending) for every tenant with a readable USERD.
-    pub(crate) fn pending(&self, gpu: u32, out: &mut KVec<(u64, bool)>) -> Result {
+    /// What each tenant's channels on `gpu` show: `out` gets (cgroup id,
+    /// pending, progress) for every tenant with a readable USERD, where
+    /// progress is the sum of its channels' GPGet (it changes whenever the
+    /// GPU completes some of the tenant's work).
+    pub(crate) fn observe(&self, gpu: u32, out: &mut KVec<(u64, bool, u64)>) -> Result {
         let inner = self.inner.lock();
         for c in inner.channels.iter().filter(|c| c.gpu == gpu) {
             let Some(u) = &c.userd else { continue };
             let id = c.owner.cgroup_id();
-            let p = u.pending();
-            match out.iter_mut().find(|(t, _)| *t == id) {
-                Some(e) => e.1 |= p,
-                None => out.push((id, p), GFP_KERNEL)?,
+            let (p, get) = (u.pending(), u64::from(u.gp_get()));
+            match out.iter_mut().find(|(t, _, _)| *t == id) {
+                Some(e) => {
+                    e.1 |= p;
+                    e.2 = e.2.wrapping_add(get);
+                }
+                None => out.push((id, p, get), GFP_KERNEL)?,
             }
         }
         Ok(())

@@ -37,6 +37,25 @@ impl Drop for Root {
     }
 }
 
+/// `/sys/kernel/debug/vgpu` (internals, not an ABI); removed on drop,
+/// which waits for running reads: it must go before the state it shows.
+pub(crate) struct DebugDir(());
+
+impl DebugDir {
+    pub(crate) fn create() -> Self {
+        // SAFETY: Called once from module init; a failure leaves no file.
+        unsafe { ffi::vgpu_debugfs_init() };
+        DebugDir(())
+    }
+}
+
+impl Drop for DebugDir {
+    fn drop(&mut self) {
+        // SAFETY: Created in `create`.
+        unsafe { ffi::vgpu_debugfs_exit() };
+    }
+}
+
 /// A directory below `/sys/kernel/vgpu/cgroups`; removed on drop, after
 /// every read of it has returned.
 pub(crate) struct Node(NonNull<ffi::SysfsNode>);

@@ -140,6 +140,38 @@ impl Tracker {
         out
     }
 
+    /// The objects an RM_FREE of `handle` would free (the whole client if
+    /// `handle` is the client), without forgetting them.
+    pub(crate) fn subtree(&self, client: u32, handle: u32) -> KVec<(u32, u32)> {
+        let mut out = KVec::new();
+        let clients = self.clients.lock();
+        let Some(c) = clients.get(&client) else {
+            return out;
+        };
+        for (h, _) in c.objects.iter() {
+            if handle == client || *h == handle || descends_from(c, *h, handle) {
+                if out.push((client, *h), GFP_KERNEL).is_err() {
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    /// Every object of the clients bound to control file `file`.
+    pub(crate) fn objects_of_file(&self, file: usize) -> KVec<(u32, u32)> {
+        let mut out = KVec::new();
+        let clients = self.clients.lock();
+        for (ch, c) in clients.iter().filter(|(_, c)| c.file == file) {
+            for (h, _) in c.objects.iter() {
+                if out.push((*ch, *h), GFP_KERNEL).is_err() {
+                    return out;
+                }
+            }
+        }
+        out
+    }
+
     /// The control file `file` was closed: RM freed every client bound to it.
     pub(crate) fn file_closed(&self, file: usize) -> Released {
         let mut out = Released::default();

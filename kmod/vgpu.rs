@@ -30,6 +30,12 @@ module! {
     authors: ["vgpu developers"],
     description: "vgpu: kernel-enforced GPU sharing for NVIDIA GPUs",
     license: "GPL",
+    params: {
+        compute_tick_us: u32 {
+            default: 250,
+            description: "How often an engaged compute arbiter observes the GPU and decides, in microseconds (50..=10000)",
+        },
+    },
 }
 
 /// The loaded module. Fields drop in declaration order: first the driver's
@@ -38,6 +44,7 @@ module! {
 struct Vgpu {
     _attachment: Option<driver::Attachment>,
     _netlink: netlink::Family,
+    _debugfs: sysfs::DebugDir,
     _state: state::Published,
     _sysfs: sysfs::Root,
 }
@@ -47,10 +54,11 @@ impl kernel::Module for Vgpu {
         let sysfs = sysfs::Root::create()?;
         let st = state::Published::new()?;
         let netlink = netlink::Family::register()?;
+        let debugfs = sysfs::DebugDir::create();
         let s = state::get().ok_or(EINVAL)?;
         let attachment = driver::Attachment::attach(s)?;
         pr_info!("vgpu {} loaded (ABI {})\n", abi::version::VERSION, abi::netlink::ABI_VERSION);
-        Ok(Vgpu { _attachment: attachment, _netlink: netlink, _state: st, _sysfs: sysfs })
+        Ok(Vgpu { _attachment: attachment, _netlink: netlink, _debugfs: debugfs, _state: st, _sysfs: sysfs })
     }
 }
 

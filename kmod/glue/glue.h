@@ -42,6 +42,10 @@ int vgpu_rs_mmap(struct file *file, struct vm_area_struct *vma);
 int vgpu_rs_release(struct inode *inode, struct file *file);
 unsigned int vgpu_rs_fault(struct vm_fault *vmf);
 
+/* debugfs (kmod/compute.rs). */
+struct seq_file;
+int vgpu_rs_debugfs_arbiters(struct seq_file *m);
+
 /* sysfs show/store (kmod/sysfs.rs). `obj` is the Rust object the node was
  * created for (NULL for the root); `attr` a VGPU_SYSFS_* number. */
 ssize_t vgpu_rs_sysfs_show(const void *obj, unsigned int attr, char *buf);
@@ -163,6 +167,9 @@ void *vgpu_map_page(unsigned long pfn);
 void vgpu_unmap_page(void *p, unsigned long pfn);
 unsigned int vgpu_vm_fault_nopage(void);
 unsigned int vgpu_vm_fault_sigbus(void);
+unsigned int vgpu_vm_fault_retry(void);
+int vgpu_fault_retry_mode(const struct vm_fault *vmf);
+void vgpu_fault_release_lock(struct vm_fault *vmf);
 struct pid *vgpu_pid_current(void);
 void vgpu_pid_put(struct pid *pid);
 u64 vgpu_pid_cgroup_id(struct pid *pid);
@@ -175,5 +182,10 @@ bool vgpu_thread_should_stop(void);
 void vgpu_thread_wake(struct task_struct *t);
 void vgpu_thread_sleep_ns(u64 ns);
 u64 vgpu_now_ns(void);
+
+/* debugfs.c: /sys/kernel/debug/vgpu (not an ABI). */
+void vgpu_debugfs_init(void);
+void vgpu_debugfs_exit(void);
+void vgpu_seq_write(struct seq_file *m, const char *s, size_t len);
 
 #endif /* VGPU_GLUE_H */

@@ -104,6 +104,30 @@ unsigned int vgpu_vm_fault_nopage(void)
 	return (__force unsigned int)VM_FAULT_NOPAGE;
 }
 
+unsigned int vgpu_vm_fault_retry(void)
+{
+	return (__force unsigned int)VM_FAULT_RETRY;
+}
+
+/*
+ * How a fault that must wait may do so: 2 if it may drop its lock (the
+ * mmap lock or the per-VMA lock), wait, and be retried, as filemap does for
+ * a locked folio; 1 if it may only be retried without waiting; 0 if it must
+ * be served (or wait) with the lock held.
+ */
+int vgpu_fault_retry_mode(const struct vm_fault *vmf)
+{
+	if (!(vmf->flags & FAULT_FLAG_ALLOW_RETRY))
+		return 0;
+	return (vmf->flags & FAULT_FLAG_RETRY_NOWAIT) ? 1 : 2;
+}
+
+/* Drops the fault's lock; vmf->vma must not be used afterwards. */
+void vgpu_fault_release_lock(struct vm_fault *vmf)
+{
+	release_fault_lock(vmf);
+}
+
 unsigned int vgpu_vm_fault_sigbus(void)
 {
 	return (__force unsigned int)VM_FAULT_SIGBUS;

@@ -7,11 +7,24 @@
 
 #include "glue.h"
 
+/*
+ * The arbiter samples the tenants' USERD on a fixed tick; its estimate of
+ * each tenant's GPU time is only unbiased if the samples land independently
+ * of what the tenants' CPU threads do. A normal-priority thread runs late
+ * exactly when the CPUs are busy, e.g. while a synchronising tenant reacts
+ * to a completion, and so would miss its idle gaps. Like the kernel's
+ * threaded interrupt handlers it therefore runs at the lowest FIFO
+ * priority: on time, briefly (a tick is a few microseconds of work).
+ */
 struct task_struct *vgpu_thread_start(int (*fn)(void *), void *arg, unsigned int gpu)
 {
-	struct task_struct *t = kthread_run(fn, arg, "vgpu-arbiter/%u", gpu);
+	struct task_struct *t = kthread_create(fn, arg, "vgpu-arbiter/%u", gpu);
 
-	return IS_ERR(t) ? NULL : t;
+	if (IS_ERR(t))
+		return NULL;
+	sched_set_fifo_low(t);
+	wake_up_process(t);
+	return t;
 }
 
 /* Asks the thread to stop, wakes it and waits for it to return. */
