@@ -98,6 +98,10 @@ static unsigned int nvm_active_ms = 200;
 module_param_named(doorbell_active_ms, nvm_active_ms, uint, 0644);
 MODULE_PARM_DESC(doorbell_active_ms, "Fast polling lasts this long after a ring, ms (default 200)");
 
+static unsigned int nvm_linger_us = 500;
+module_param_named(idle_linger_us, nvm_linger_us, uint, 0644);
+MODULE_PARM_DESC(idle_linger_us, "After running work, an engine that runs dry keeps watching the doorbells this long before it waits for the poller, us (default 500; 0: never)");
+
 static unsigned int nvm_acquire_poll_us = 100;
 module_param_named(acquire_poll_us, nvm_acquire_poll_us, uint, 0644);
 MODULE_PARM_DESC(acquire_poll_us, "Re-check of a blocked semaphore acquire, us (default 100)");
@@ -1228,10 +1232,31 @@ static void nvm_engine_sleep(struct nvm_runlist *rl, int seq, u64 until)
 	__set_current_state(TASK_RUNNING);
 }
 
+/* Watches the doorbells for up to idle_linger_us; true if a ring came,
+ * seen here or by the poller (which then bumped wake_seq). */
+static bool nvm_engine_linger(struct nvm_runlist *rl, int seq)
+{
+	u64 end = ktime_get_ns() + (u64)READ_ONCE(nvm_linger_us) * NSEC_PER_USEC;
+	bool more;
+
+	while (ktime_get_ns() < end && !kthread_should_stop()) {
+		if (nvm_poll_doorbells(rl->gpu, &more) || atomic_read(&rl->wake_seq) != seq)
+			return true;
+		/* Spin briefly, but give the CPU to anyone who needs it: the
+		 * program that will ring may be waiting for this very CPU. */
+		if (need_resched())
+			cond_resched();
+		else
+			udelay(5);
+	}
+	return false;
+}
+
 static int nvm_engine_thread(void *arg)
 {
 	struct nvm_runlist *rl = arg;
 	struct nvm_tsg *tsg, *last = NULL;
+	bool ran = false;	/* ran work since it last slept */
 	u64 now, retry;
 	bool more;
 	int seq;
@@ -1254,11 +1279,25 @@ static int nvm_engine_thread(void *arg)
 			/* A last look at the doorbells before going idle. */
 			if (nvm_poll_doorbells(rl->gpu, &more))
 				continue;
+			/*
+			 * A program that waits for each kernel rings again right
+			 * after it sees the last one complete. Hardware notices
+			 * that ring within microseconds; the poller's period (and,
+			 * under emulation, late timers) would add a fraction of a
+			 * millisecond to every such kernel. So an engine that has
+			 * just run dry keeps looking at the doorbells for a short
+			 * while (idle_linger_us), yielding the CPU whenever another
+			 * task wants it, before it leaves them to the poller.
+			 */
+			if (ran && nvm_engine_linger(rl, seq))
+				continue;
+			ran = false;
 			nvm_engine_sleep(rl, seq, retry);
 			continue;
 		}
 
 		nvm_run_tsg(rl, tsg, now);
+		ran = true;
 
 		spin_lock(&rl->lock);
 		WRITE_ONCE(rl->cur_tsg, NULL);

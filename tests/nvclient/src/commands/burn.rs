@@ -270,9 +270,11 @@ impl Submitter {
             ch.write_put(put);
             ch.ring(&self.doorbell);
             if self.sync {
+                // Wait the way CUDA's cudaDeviceScheduleYield does: poll
+                // the completion semaphore, yielding the CPU between looks.
                 while self.shared.in_flight() > 0 && !self.shared.stop.load(Ordering::SeqCst) {
                     if self.shared.scan() == 0 {
-                        std::thread::sleep(Duration::from_micros(100));
+                        std::thread::yield_now();
                     }
                 }
             }
