@@ -197,7 +197,8 @@ impl Tenant {
             Some((false, _)) if busy => 1,
             Some((false, p)) if p != w.progress => 1,
             Some(_) => 0,
-            None if busy => 2,
+            // A tenant's first observation is its baseline: nothing is
+            // known of the time before it (the arbiter may have slept).
             None => 0,
         };
         self.last_obs = Some((busy, w.progress));
@@ -394,6 +395,7 @@ impl Arbiter {
                 self.engaged = true;
                 self.hold = Hold::Quiescing { since: now };
                 d.revoke_all = true;
+                return d; // this interval is charged: quiescing starts now
             } else {
                 d.next_tick_ns = self.cfg.sample_ns;
                 return d;
@@ -566,6 +568,7 @@ mod tests {
         rr_left: u64,
         total_busy: u64,
         kick: bool,
+        last_tick: u64,
     }
 
     impl Sim {
@@ -590,7 +593,7 @@ mod tests {
                     wants_since: None,
                 })
                 .collect();
-            Self { arb: Arbiter::new(Config::default()), tenants, sim, now: 0, rr: 0, rr_left: 0, total_busy: 0, kick }
+            Self { arb: Arbiter::new(Config::default()), tenants, sim, now: 0, rr: 0, rr_left: 0, total_busy: 0, kick, last_tick: 0 }
         }
 
         fn allowed(&self, i: usize) -> bool {
@@ -685,7 +688,17 @@ mod tests {
                             }
                         })
                         .collect();
+                    let before: u64 = self.tenants.iter().map(|t| t.usage_ns).sum();
                     let d = self.arb.tick(self.now, &mut self.tenants, |id| obs[id as usize]);
+                    let charged = self.tenants.iter().map(|t| t.usage_ns).sum::<u64>() - before;
+                    assert!(
+                        charged <= self.now - self.last_tick,
+                        "a tick charged {charged} ns for {} ns of time ({:?}, {:?})",
+                        self.now - self.last_tick,
+                        self.arb.hold,
+                        self.tenants.iter().map(|t| (t.usage_ns, t.last_obs)).collect::<Vec<_>>()
+                    );
+                    self.last_tick = self.now;
                     if d.revoke_all || d.revoke.is_some() {
                         // Revoked: nothing to do here; `allowed` reflects it.
                     }
@@ -730,6 +743,20 @@ mod tests {
 
     fn assert_near(got: f64, want: f64, tol: f64, what: &str) {
         assert!((got - want).abs() <= tol, "{what}: got {got:.2}%, want {want}% ± {tol}");
+    }
+
+    /// The arbiter sleeps while no tenant exists; a tenant that appears
+    /// must not be charged for that sleep (found in the demo: 125%).
+    #[test]
+    fn a_new_tenant_is_not_charged_for_time_before_it() {
+        let mut arb = Arbiter::new(Config::default());
+        let mut none: [Tenant; 0] = [];
+        arb.tick(MS, &mut none, |_| Work::idle(0));
+        let mut t = [Tenant::new(1, weight(100))];
+        arb.tick(10_000 * MS, &mut t, |_| Work::pending(0));
+        assert_eq!(t[0].usage_ns, 0);
+        arb.tick(10_010 * MS, &mut t, |_| Work::pending(1));
+        assert_eq!(t[0].usage_ns, 10 * MS);
     }
 
     #[test]
