@@ -314,17 +314,21 @@ struct Status {
 
 /// Rows with GPU utilisation measured over `interval` seconds.
 fn sample_rows(interval: f64) -> Result<Vec<sysfs::Row>> {
-    let first = sysfs::rows()?;
-    if interval.is_nan() || interval <= 0.0 || first.iter().all(|r| r.compute_usage_us.is_none()) {
-        return Ok(first);
-    }
-    let t0 = std::time::Instant::now();
-    std::thread::sleep(std::time::Duration::from_secs_f64(interval.min(60.0)));
-    let dt_us = t0.elapsed().as_micros() as f64;
     let mut rows = sysfs::rows()?;
-    for r in rows.iter_mut() {
-        let before = first.iter().find(|f| f.cgroup_id == r.cgroup_id && f.gpu == r.gpu).and_then(|f| f.compute_usage_us);
-        if let (Some(a), Some(b)) = (before, r.compute_usage_us) {
+    if interval.is_nan() || interval <= 0.0 || rows.iter().all(|r| r.compute_usage_us.is_none()) {
+        return Ok(rows);
+    }
+    // Only the usage files are read around the interval: reading whole rows
+    // (cgroup paths too) takes long enough to inflate the figures.
+    let keys: Vec<_> = rows.iter().map(|r| (r.cgroup_id, r.gpu)).collect();
+    let t0 = std::time::Instant::now();
+    let first = sysfs::compute_usage(&keys);
+    std::thread::sleep(std::time::Duration::from_secs_f64(interval.min(60.0)));
+    let second = sysfs::compute_usage(&keys);
+    let dt_us = t0.elapsed().as_micros().max(1) as f64;
+    for (r, (a, b)) in rows.iter_mut().zip(first.into_iter().zip(second)) {
+        if let (Some(a), Some(b)) = (a, b) {
+            r.compute_usage_us = Some(b);
             r.compute_util_percent = Some(100.0 * b.saturating_sub(a) as f64 / dt_us);
         }
     }

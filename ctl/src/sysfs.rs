@@ -83,6 +83,22 @@ fn num(dir: &Path, file: &str) -> Option<u64> {
     read(&dir.join(file)).ok()?.parse().ok()
 }
 
+/// GPU time used so far (`compute.stat` usage_usec) of the given
+/// (cgroup id, GPU) pairs, read back to back so two calls bracket an
+/// interval tightly; `None` where the entry vanished.
+pub fn compute_usage(keys: &[(u64, Option<u32>)]) -> Vec<Option<u64>> {
+    let cg_dir = root().join(names::CGROUPS);
+    keys.iter()
+        .map(|(id, gpu)| {
+            let sub = match gpu {
+                Some(g) => format!("{}{g}", names::GPU_PREFIX),
+                None => names::GPU_ALL_DIR.to_string(),
+            };
+            stat(&cg_dir.join(id.to_string()).join(sub), "usage_usec ")
+        })
+        .collect()
+}
+
 /// Every (cgroup, GPU) the module accounts, sorted by cgroup path then GPU.
 /// Entries that vanish while being read (a cgroup freed meanwhile) are skipped.
 pub fn rows() -> Result<Vec<Row>> {
