@@ -28,7 +28,7 @@ TOL = 2.0            # percentage points, the issue's target
 # by up to ~2 pp run to run. Their shares are held to this wider tolerance;
 # docs/performance.md records the measured errors of every scenario.
 TOL_EMULATED = 3.0
-WINDOW = 5.0         # seconds of measurement, the issue's minimum
+WINDOW = 10.0        # seconds of measurement (the issue asks for at least 5): TCG is noisy
 ARBITERS = "/sys/kernel/debug/vgpu/arbiters"
 
 
