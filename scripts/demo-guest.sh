@@ -54,6 +54,24 @@ run $B/vgpuctl status --interval 0
 echo "the mock driver's own ground truth:"
 grep '^gpu 0 ' /sys/kernel/debug/nvidia_mock/gpus
 
+step "Compute: tenants a (weight 100) and b (weight 300) both keep GPU 0 saturated with 2 ms kernels"
+run $B/vgpuctl set-quota --cgroup tenants/a --device 0 --compute-weight 100
+run $B/vgpuctl set-quota --cgroup tenants/b --device 0 --compute-weight 300
+as_tenant tenants/a $B/nvclient burn --gpu 0 --duration 6s &
+BURN_A=$!
+as_tenant tenants/b $B/nvclient burn --gpu 0 --duration 6s &
+BURN_B=$!
+sleep 3
+echo "vgpu's view, measured over one second (no work is ever lost: held-back tenants just wait to submit):"
+run $B/vgpuctl status --interval 1
+wait $BURN_A $BURN_B
+echo "(each burn line above is the mock GPU's own timestamps: expect about 1:3)"
+
+step "A hard cap: tenant a limited to 30% of GPU 0, alone on an otherwise idle GPU"
+run $B/vgpuctl set-quota --cgroup tenants/a --device 0 --compute-max 30%
+as_tenant tenants/a $B/nvclient burn --gpu 0 --duration 4s
+run $B/vgpuctl status --interval 0
+
 step "Unload vgpu; the driver keeps working"
 run rmmod vgpu_kmod
 run $B/nvclient info

@@ -21,17 +21,26 @@ const ABOUT: &str = "\
 Operate vgpu, kernel-enforced GPU sharing for NVIDIA GPUs.
 
 vgpu limits, per cgroup v2 and per GPU, how much GPU memory the processes of a
-cgroup may hold. Limits are hierarchical like memcg: a cgroup is held to the
-tightest limit of itself and its ancestors, and a parent's limit caps the sum
-of its children. Over its limit an allocation fails exactly as a real GPU
-out-of-memory does. vgpuctl configures the vgpu kernel module over generic
-netlink and reads its accounting from /sys/kernel/vgpu.";
+cgroup may hold and how much GPU time they get.
+
+Memory limits are hierarchical like memcg: a cgroup is held to the tightest
+limit of itself and its ancestors, and a parent's limit caps the sum of its
+children. Over its limit an allocation fails exactly as a real GPU
+out-of-memory does.
+
+GPU time works like cpu.max and cpu.weight: --compute-max caps a cgroup (even
+on an idle GPU), --compute-weight shares the GPU among cgroups that contend
+for it (default 100). A cgroup alone on a GPU without a cap runs untouched.
+
+vgpuctl configures the vgpu kernel module over generic netlink and reads its
+accounting from /sys/kernel/vgpu.";
 
 const AFTER: &str = "\
 Examples:
   vgpuctl set-quota --cgroup /sys/fs/cgroup/tenants/a --device 0 --memory 4GiB
   vgpuctl set-quota --cgroup tenants --device all --memory 12GiB
-  vgpuctl status
+  vgpuctl set-quota --cgroup tenants/b --device 0 --compute-max 30% --compute-weight 200
+  vgpuctl status --interval 2
   vgpuctl events
 
 Sizes are bytes or binary units (KiB, MiB, GiB, TiB; K, M, G, T), or 'max'.
