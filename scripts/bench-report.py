@@ -35,10 +35,11 @@ if comp:
     for r in comp:
         if r.get("tenant") is not None:
             out.append(f"| {r['scenario']} | {r['tenant']} | {r['target']} | {r['measured']:.1f}% | {r['error_pp']:+.1f} |")
+    out.append("")
     for r in comp:
         if r.get("metric") == "overhead":
-            out += ["", f"Uncapped single tenant, throughput with vgpu / without: **{r['ratio']:.3f}** "
-                    f"({r['detail']})."]
+            out.append(f"- Uncapped single tenant, throughput with vgpu / without: **{r['ratio']:.3f}** "
+                       f"({r['detail']}).")
     out.append("")
 
 text = open(doc).read()
