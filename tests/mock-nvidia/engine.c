@@ -110,6 +110,10 @@ static unsigned int nvm_spin_max_us = 200;
 module_param_named(spin_max_us, nvm_spin_max_us, uint, 0644);
 MODULE_PARM_DESC(spin_max_us, "Longest spin at the end of a busy period, us (default 200)");
 
+static unsigned int nvm_lag_max_us = 20000;
+module_param_named(engine_lag_max_us, nvm_lag_max_us, uint, 0644);
+MODULE_PARM_DESC(engine_lag_max_us, "How far an engine's clock may fall behind the wall clock and catch up, us (default 20000; 0: none, the engine runs on the wall clock)");
+
 #define NVM_MIN_SLICE_NS	(100 * NSEC_PER_USEC)
 #define NVM_CHUNK_DWORDS	128	/* pushbuffer dwords read at a time */
 #define NVM_MIN_SLEEP_NS	(20 * NSEC_PER_USEC)
@@ -121,6 +125,53 @@ MODULE_PARM_DESC(spin_max_us, "Longest spin at the end of a busy period, us (def
 u64 nvm_gpu_time_ns(void)
 {
 	return ktime_get_real_ns();
+}
+
+/*
+ * The engine's clock (rl->clock, on the ktime_get_ns() scale).
+ *
+ * A GPU engine is hardware: it never waits for a CPU. The mock's engine is
+ * a kernel thread, and a thread can be late -- a timer fires late, the
+ * vCPU is descheduled by the host (under an emulator on a shared machine,
+ * for milliseconds). If the engine used the wall clock directly, every
+ * late wake-up would stretch the busy period or the timeslice in progress
+ * and shift GPU time between TSGs. So the engine keeps its own clock: a
+ * busy period of N ns advances it by exactly N ns and a timeslice ends at
+ * exactly its length in engine time, however late the thread ran; when the
+ * thread was late, the engine catches up (runs what is queued without
+ * waiting) until its clock reaches the wall clock again. Other work (a
+ * copy, a method) advances it by the wall time it took. The clock never
+ * runs ahead of the wall clock, work never starts before the event that
+ * made it runnable (a doorbell noticed, a wake-up), and it never falls
+ * more than engine_lag_max_us behind (beyond that, time is lost as idle).
+ * With engine_lag_max_us=0 the engine runs on the wall clock.
+ */
+static void nvm_clock_sync(struct nvm_runlist *rl, u64 *mark)
+{
+	u64 now = ktime_get_ns(), lag = (u64)READ_ONCE(nvm_lag_max_us) * NSEC_PER_USEC;
+
+	rl->clock += now - *mark;
+	*mark = now;
+	if (rl->clock > now || !lag)
+		rl->clock = now;
+	else if (now - rl->clock > lag)
+		rl->clock = now - lag;
+}
+
+/* Work became runnable at wall time @at: it cannot start before that. */
+static void nvm_clock_start(struct nvm_runlist *rl, u64 at)
+{
+	u64 now = ktime_get_ns();
+
+	if (!READ_ONCE(nvm_lag_max_us) || at > now)
+		at = now;
+	rl->clock = clamp(rl->clock, at, now);
+}
+
+/* GPU timestamps of an engine's work: its clock, as time of day. */
+static u64 nvm_engine_gpu_time(struct nvm_runlist *rl)
+{
+	return rl->clock + (ktime_get_real_ns() - ktime_get_ns());
 }
 
 /*
@@ -217,6 +268,9 @@ struct nvm_pid_stat *nvm_pid_stat_get(struct nvm_gpu *gpu, pid_t pid)
  */
 void nvm_engine_wake(struct nvm_runlist *rl)
 {
+	/* When an idle engine was first given a reason to look (its clock). */
+	if (!READ_ONCE(rl->woken_at))
+		cmpxchg(&rl->woken_at, 0, ktime_get_ns());
 	atomic_inc(&rl->wake_seq);
 	if (rl->thread)
 		wake_up_process(rl->thread);
@@ -325,7 +379,8 @@ static int nvm_sem_release(struct nvm_chan *chan, u64 va, u64 payload,
 	int ret;
 
 	if (timestamp) {
-		ret = nvm_vas_store(chan->vas, va + 8, nvm_gpu_time_ns(), true);
+		ret = nvm_vas_store(chan->vas, va + 8,
+				    nvm_engine_gpu_time(chan->rl), true);
 		if (ret)
 			return ret;
 		smp_wmb();
@@ -846,7 +901,8 @@ struct nvm_run {
 	struct nvm_runlist *rl;
 	struct nvm_tsg *tsg;
 	struct nvm_chan *chan;
-	u64 slice_end;
+	u64 slice_end;		/* engine time */
+	u64 mark;		/* wall time up to which rl->clock is advanced */
 };
 
 static bool nvm_should_stop(const struct nvm_run *r)
@@ -902,16 +958,27 @@ static void nvm_wait_until(const struct nvm_run *r, u64 until)
 		cpu_relax();
 }
 
-/* The busy period in progress: run it until it ends, the slice ends or a stop. */
+/*
+ * The busy period in progress: run it until it ends, the slice ends or a
+ * stop, in engine time (a late wake-up does not lengthen it).
+ */
 static enum nvm_chan_stop nvm_busy(struct nvm_run *r)
 {
+	struct nvm_runlist *rl = r->rl;
 	struct nvm_exec *x = &r->chan->x;
-	u64 start = ktime_get_ns(), until, elapsed;
+	u64 start, until, end, elapsed;
 
+	nvm_clock_sync(rl, &r->mark);
+	start = rl->clock;
 	until = start + min_t(u64, x->busy_left_ns, U64_MAX / 4);
 	until = min(until, r->slice_end);
 	nvm_wait_until(r, until);
-	elapsed = ktime_get_ns() - start;
+	r->mark = ktime_get_ns();
+	/* Stopped early (a preemption) at the wall clock, else at @until. */
+	end = max(start, min(r->mark, until));
+	rl->clock = end;
+	nvm_clock_sync(rl, &r->mark);
+	elapsed = end - start;
 	x->busy_left_ns = elapsed >= x->busy_left_ns ? 0 : x->busy_left_ns - elapsed;
 	return NVM_STOP_DONE;
 }
@@ -1029,12 +1096,13 @@ static enum nvm_chan_stop nvm_run_channel(struct nvm_run *r)
 			if (x->busy_left_ns) {
 				if (nvm_should_stop(r))
 					return NVM_STOP_PREEMPT;
-				if (ktime_get_ns() >= r->slice_end)
+				if (r->rl->clock >= r->slice_end)
 					return NVM_STOP_SLICE;
 				continue;	/* woken for nothing */
 			}
 		}
-		if (ktime_get_ns() >= r->slice_end)
+		nvm_clock_sync(r->rl, &r->mark);
+		if (r->rl->clock >= r->slice_end)
 			return NVM_STOP_SLICE;
 		if (x->acq) {
 			ret = nvm_acquire_check(chan);
@@ -1117,7 +1185,7 @@ static bool nvm_other_runnable(struct nvm_runlist *rl, struct nvm_tsg *self,
 static void nvm_account(struct nvm_runlist *rl, struct nvm_tsg *tsg,
 			struct nvm_chan *chan, u64 now)
 {
-	u64 delta = now - rl->run_start;
+	u64 delta = now > rl->run_start ? now - rl->run_start : 0;
 
 	chan->busy_ns += delta;
 	tsg->busy_ns += delta;
@@ -1134,8 +1202,9 @@ static void nvm_run_tsg(struct nvm_runlist *rl, struct nvm_tsg *tsg, u64 now)
 	bool more;
 	u64 retry;
 
+	r.mark = now;
 	spin_lock(&rl->lock);
-	r.slice_end = now + tsg->slice_ns;
+	r.slice_end = rl->clock + tsg->slice_ns;
 	spin_unlock(&rl->lock);
 
 	for (;;) {
@@ -1146,8 +1215,11 @@ static void nvm_run_tsg(struct nvm_runlist *rl, struct nvm_tsg *tsg, u64 now)
 		if (chan) {
 			nvm_chan_get(chan);
 			chan->blocked = false;
+			nvm_clock_sync(rl, &r.mark);
+			if (chan->ready_at > rl->clock)
+				nvm_clock_start(rl, chan->ready_at);
 			WRITE_ONCE(rl->cur_chan, chan);
-			rl->run_start = now;
+			rl->run_start = rl->clock;
 		}
 		spin_unlock(&rl->lock);
 		if (!chan)
@@ -1158,7 +1230,8 @@ static void nvm_run_tsg(struct nvm_runlist *rl, struct nvm_tsg *tsg, u64 now)
 
 		now = ktime_get_ns();
 		spin_lock(&rl->lock);
-		nvm_account(rl, tsg, chan, now);
+		nvm_clock_sync(rl, &r.mark);
+		nvm_account(rl, tsg, chan, rl->clock);
 		rl->run_start = 0;
 		WRITE_ONCE(rl->cur_chan, NULL);
 		if (stop == NVM_STOP_BLOCKED) {
@@ -1187,7 +1260,7 @@ static void nvm_run_tsg(struct nvm_runlist *rl, struct nvm_tsg *tsg, u64 now)
 			if (nvm_other_runnable(rl, tsg, now))
 				stop = NVM_STOP_PREEMPT;
 			else
-				r.slice_end = now + tsg->slice_ns;	/* alone: go on */
+				r.slice_end = rl->clock + tsg->slice_ns;	/* alone: go on */
 		}
 		spin_unlock(&rl->lock);
 		if (wq_has_sleeper(&rl->idle_wq))
@@ -1257,6 +1330,7 @@ static int nvm_engine_thread(void *arg)
 	struct nvm_runlist *rl = arg;
 	struct nvm_tsg *tsg, *last = NULL;
 	bool ran = false;	/* ran work since it last slept */
+	bool idle = true;	/* found nothing to run last time */
 	u64 now, retry;
 	bool more;
 	int seq;
@@ -1276,6 +1350,9 @@ static int nvm_engine_thread(void *arg)
 		}
 		spin_unlock(&rl->lock);
 		if (!tsg) {
+			/* Idle: the next work starts when the engine is woken. */
+			WRITE_ONCE(rl->woken_at, 0);
+			idle = true;
 			/* A last look at the doorbells before going idle. */
 			if (nvm_poll_doorbells(rl->gpu, &more))
 				continue;
@@ -1296,6 +1373,12 @@ static int nvm_engine_thread(void *arg)
 			continue;
 		}
 
+		if (idle) {
+			u64 at = READ_ONCE(rl->woken_at);
+
+			nvm_clock_start(rl, at ? at : now);
+			idle = false;
+		}
 		nvm_run_tsg(rl, tsg, now);
 		ran = true;
 
@@ -1330,6 +1413,8 @@ static void nvm_chan_ring(struct nvm_chan *chan, bool explicit)
 			rl->doorbells++;
 		}
 		wake = !chan->pending;
+		if (wake)
+			chan->ready_at = ktime_get_ns();
 		chan->pending = true;
 	}
 	spin_unlock(&rl->lock);
@@ -1549,6 +1634,7 @@ int nvm_engine_init(struct nvm_gpu *gpu)
 		init_waitqueue_head(&rl->idle_wq);
 		atomic_set(&rl->wake_seq, 0);
 		rl->spin_tail_ns = 20 * NSEC_PER_USEC;
+		rl->clock = ktime_get_ns();
 	}
 	for (k = 0; k < NVM_RL_COUNT; k++) {
 		t = kthread_run(nvm_engine_thread, &gpu->rl[k], "nvm-%s/%u",

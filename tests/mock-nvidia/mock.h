@@ -129,6 +129,8 @@ struct nvm_runlist {
 	atomic_t wake_seq;		/* bumped by every wake-up of the engine */
 	wait_queue_head_t idle_wq;	/* cur_tsg/cur_chan changed */
 	u64 spin_tail_ns;		/* adaptive spin before a busy period ends */
+	u64 clock;			/* engine time (engine.c, "The engine's clock") */
+	u64 woken_at;			/* first wake-up while idle, or 0 */
 	/* ground truth (under lock) */
 	u64 busy_ns;
 	u64 switches;
@@ -605,6 +607,7 @@ struct nvm_chan {
 	/* scheduling state, under rl->lock */
 	struct list_head tsg_node;
 	bool pending;			/* rung and not yet caught up */
+	u64 ready_at;			/* ktime_get_ns() it last became pending */
 	u32 ring_seq;			/* bumped by every ring */
 	bool dead;			/* freed */
 	bool bound;			/* UVM_REGISTER_CHANNEL */
