@@ -921,7 +921,7 @@ static bool nvm_should_stop(const struct nvm_run *r)
  * an hrtimer sleep to shortly before the end, then a spin for the last
  * rl->spin_tail_ns, which follows how late this machine's timers fire.
  */
-static void nvm_wait_until(const struct nvm_run *r, u64 until)
+static void nvm_wait_until(const struct nvm_run *r, u64 until, bool punctual)
 {
 	struct nvm_runlist *rl = r->rl;
 	u64 now, target, late, tail;
@@ -933,8 +933,14 @@ static void nvm_wait_until(const struct nvm_run *r, u64 until)
 		now = ktime_get_ns();
 		if (now >= until || nvm_should_stop(r))
 			return;
-		tail = READ_ONCE(rl->spin_tail_ns);
-		if (until - now <= tail + NVM_MIN_SLEEP_NS)
+		/*
+		 * On the engine's own clock a late wake-up costs nothing but
+		 * latency, so only an end somebody may be watching for is
+		 * made punctual (see nvm_busy). On the wall clock, always
+		 * spin the last stretch.
+		 */
+		tail = punctual || !READ_ONCE(nvm_lag_max_us) ? READ_ONCE(rl->spin_tail_ns) : 0;
+		if (tail && until - now <= tail + NVM_MIN_SLEEP_NS)
 			break;
 		target = until - tail;
 		set_current_state(TASK_IDLE);
@@ -945,7 +951,7 @@ static void nvm_wait_until(const struct nvm_run *r, u64 until)
 		kt = ns_to_ktime(target);
 		schedule_hrtimeout_range(&kt, 0, HRTIMER_MODE_ABS);
 		now = ktime_get_ns();
-		if (now >= target) {
+		if (now >= target && tail) {
 			/* Timer wake-up: adapt the tail (decaying maximum). */
 			late = now - target;
 			tail = max(late + late / 4, tail - tail / 8);
@@ -956,6 +962,24 @@ static void nvm_wait_until(const struct nvm_run *r, u64 until)
 	}
 	while (ktime_get_ns() < until && !nvm_should_stop(r))
 		cpu_relax();
+}
+
+/*
+ * Whether the end of this busy period is likely to be watched: it is the
+ * last queued entry of its channel (GPPut is one past GPGet), so the
+ * program behind it may be waiting for exactly this completion (a tenant
+ * that synchronises, or one whose short queue is about to run dry). A GPU
+ * writes GPGet and its semaphores the moment the work ends; a late engine
+ * thread would make that work look hundreds of microseconds longer to every
+ * observer (the program, and vgpu's accounting). Other busy periods are
+ * followed by more queued work, which the engine's clock catches up on.
+ */
+static bool nvm_busy_ends_queue(const struct nvm_run *r)
+{
+	const struct nvm_chan *chan = r->chan;
+	u32 put = READ_ONCE(chan->userd[NVC56F_USERD_GP_PUT / 4]);
+
+	return ((chan->gpget + 1) & (chan->gpfifo_entries - 1)) == put;
 }
 
 /*
@@ -972,7 +996,7 @@ static enum nvm_chan_stop nvm_busy(struct nvm_run *r)
 	start = rl->clock;
 	until = start + min_t(u64, x->busy_left_ns, U64_MAX / 4);
 	until = min(until, r->slice_end);
-	nvm_wait_until(r, until);
+	nvm_wait_until(r, until, nvm_busy_ends_queue(r));
 	r->mark = ktime_get_ns();
 	/* Stopped early (a preemption) at the wall clock, else at @until. */
 	end = max(start, min(r->mark, until));
