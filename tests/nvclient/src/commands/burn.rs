@@ -40,7 +40,8 @@ submit kernels of --kernel length (the mock's busy-for-N method, bracketed by se
 with GPU timestamps) for --duration, keeping at most --depth in flight (--sync: wait for each one, \
 as simple CUDA programs do), at --duty of the kernel length. Reports the GPU time obtained (sum of \
 end - start timestamps of completed kernels), its share of the wall time, submissions and latency \
-percentiles (submission start to completion, so time held back counts). SIGINT/SIGTERM end the \
+percentiles (submission start to completion, so time held back counts) and the GPU's idle gaps \
+between consecutive kernels (from the same timestamps). SIGINT/SIGTERM end the \
 run early with a report. Works even when the driver makes doorbell/USERD writes wait.";
 
 /// Arguments of `burn`.
@@ -89,6 +90,9 @@ struct Pending {
     chan: usize,
     seq: u64,
     submit_ns: u64,
+    /// When its GPPut write returned (0 until then): from here on the
+    /// work is visibly queued to any observer of USERD.
+    put_ns: u64,
 }
 
 /// Where a channel's semaphores are (for the completion scan).
@@ -113,6 +117,12 @@ struct Tally {
     last_end: u64,
     latency: Vec<u64>,
     start_latency: Vec<u64>,
+    /// GPU idle between one completed kernel and the next one's start
+    /// (both GPU timestamps), when the next started after the previous ended.
+    gaps: Vec<u64>,
+    /// Sum, over kernels that start after a long gap (held back), of the
+    /// time from their GPPut write returning to their start.
+    resume_wait_ns: u64,
 }
 
 struct Shared {
@@ -145,6 +155,13 @@ impl Shared {
             if t.first_start == 0 || start_ts < t.first_start {
                 t.first_start = start_ts;
             }
+            if t.last_end != 0 && start_ts > t.last_end {
+                let gap = start_ts - t.last_end;
+                t.gaps.push(gap);
+                if gap >= SHORT_GAP_NS && p.put_ns != 0 {
+                    t.resume_wait_ns += start_ts.saturating_sub(p.put_ns);
+                }
+            }
             t.last_end = t.last_end.max(end_ts);
             t.latency.push(end_ts.saturating_sub(p.submit_ns));
             t.start_latency.push(start_ts.saturating_sub(p.submit_ns));
@@ -157,6 +174,9 @@ impl Shared {
         self.tally.lock().unwrap().pending.len()
     }
 }
+
+/// Gaps shorter than this count as `short_gaps_ns`.
+const SHORT_GAP_NS: u64 = 1_000_000;
 
 /// Latency percentiles (nearest rank), in ns.
 #[derive(Clone, Copy, Debug, Default, Serialize)]
@@ -205,6 +225,16 @@ pub struct Report {
     pub gpu_share: f64,
     pub latency_ns: Percentiles,
     pub start_latency_ns: Percentiles,
+    /// GPU idle gaps between consecutive kernels (a synchronising program's
+    /// turnaround, or time held back).
+    pub gap_ns: Percentiles,
+    /// Sum of the gaps shorter than 1 ms: idle time between kernels that
+    /// is shorter than any sampling observer of GPGet/GPPut can resolve.
+    pub short_gaps_ns: u64,
+    /// Sum, over the kernels that follow a gap of 1 ms or more (the
+    /// program was held back), of the time from their GPPut write to their
+    /// start: work visibly queued while the GPU has not started it.
+    pub resume_wait_ns: u64,
     pub error: Option<String>,
 }
 
@@ -264,10 +294,15 @@ impl Submitter {
                 chan: c,
                 seq: s,
                 submit_ns,
+                put_ns: 0,
             });
             self.shared.submitted.fetch_add(1, Ordering::SeqCst);
             // These two stores may block (vgpu holds the process back).
             ch.write_put(put);
+            let put_ns = gpu::realtime_ns();
+            if let Some(p) = self.shared.tally.lock().unwrap().pending.iter_mut().find(|p| p.chan == c && p.seq == s) {
+                p.put_ns = put_ns;
+            }
             ch.ring(&self.doorbell);
             if self.sync {
                 // Wait the way CUDA's cudaDeviceScheduleYield does: poll
@@ -382,6 +417,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
         let mut t = shared.tally.lock().unwrap();
         let mut lat = std::mem::take(&mut t.latency);
         let mut slat = std::mem::take(&mut t.start_latency);
+        let mut gaps = std::mem::take(&mut t.gaps);
+        let short_gaps_ns = gaps.iter().filter(|g| **g < SHORT_GAP_NS).sum();
         Report {
             gpu: a.gpu,
             tsg,
@@ -401,6 +438,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
             gpu_share: if wall_ns > 0 { t.gpu_ns as f64 / wall_ns as f64 } else { 0.0 },
             latency_ns: percentiles(&mut lat),
             start_latency_ns: percentiles(&mut slat),
+            gap_ns: percentiles(&mut gaps),
+            short_gaps_ns,
+            resume_wait_ns: t.resume_wait_ns,
             error: shared.error.lock().unwrap().clone(),
         }
     };
