@@ -118,11 +118,13 @@ struct Tally {
     latency: Vec<u64>,
     start_latency: Vec<u64>,
     /// GPU idle between one completed kernel and the next one's start
-    /// (both GPU timestamps), when the next started after the previous ended.
+    /// (both GPU timestamps), when the next was submitted after the
+    /// previous ended.
     gaps: Vec<u64>,
     /// Sum, over kernels that start after a long gap (held back), of the
     /// time from their GPPut write returning to their start.
     resume_wait_ns: u64,
+    resumes: u64,
 }
 
 struct Shared {
@@ -155,11 +157,17 @@ impl Shared {
             if t.first_start == 0 || start_ts < t.first_start {
                 t.first_start = start_ts;
             }
-            if t.last_end != 0 && start_ts > t.last_end {
+            // A gap counts when the program had nothing queued at the end
+            // of its previous kernel (it submitted this one later): then
+            // the engine really idled. Between kernels queued ahead the
+            // engine is busy fetching and releasing semaphores.
+            if t.last_end != 0 && start_ts > t.last_end && p.put_ns > t.last_end {
                 let gap = start_ts - t.last_end;
                 t.gaps.push(gap);
-                if gap >= SHORT_GAP_NS && p.put_ns != 0 {
+                if gap >= SHORT_GAP_NS {
+                    // Held back: the part after the GPPut write was queued.
                     t.resume_wait_ns += start_ts.saturating_sub(p.put_ns);
+                    t.resumes += 1;
                 }
             }
             t.last_end = t.last_end.max(end_ts);
@@ -225,16 +233,18 @@ pub struct Report {
     pub gpu_share: f64,
     pub latency_ns: Percentiles,
     pub start_latency_ns: Percentiles,
-    /// GPU idle gaps between consecutive kernels (a synchronising program's
-    /// turnaround, or time held back).
+    /// GPU idle gaps between consecutive kernels where the queue had run
+    /// dry (a synchronising program's turnaround, or time held back).
     pub gap_ns: Percentiles,
     /// Sum of the gaps shorter than 1 ms: idle time between kernels that
     /// is shorter than any sampling observer of GPGet/GPPut can resolve.
     pub short_gaps_ns: u64,
     /// Sum, over the kernels that follow a gap of 1 ms or more (the
-    /// program was held back), of the time from their GPPut write to their
-    /// start: work visibly queued while the GPU has not started it.
+    /// program was held back), of the part of the gap after their GPPut
+    /// write: work visibly queued while the GPU has not started it.
     pub resume_wait_ns: u64,
+    /// Kernels that followed a gap of 1 ms or more.
+    pub resumes: u64,
     pub error: Option<String>,
 }
 
@@ -441,6 +451,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
             gap_ns: percentiles(&mut gaps),
             short_gaps_ns,
             resume_wait_ns: t.resume_wait_ns,
+            resumes: t.resumes,
             error: shared.error.lock().unwrap().clone(),
         }
     };
