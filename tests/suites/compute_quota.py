@@ -6,6 +6,7 @@ never reads: weights, caps, caps beside uncapped tenants, short and long
 submissions, synchronising tenants, disengagement, runtime changes, vgpu's
 own accounting, and the edges: SIGKILL of a held-back tenant, migration of a
 running process, process exit, and unload under load."""
+import json
 import os
 import re
 import signal
@@ -15,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.environ["VGPU_ROOT"], "tests", "lib"))
 from vgpu_test import *  # noqa: E402,F403
-from nvsession import load_mock, move_to_cgroup, mock_live, unload_mock  # noqa: E402
+from nvsession import enter_cgroup, load_mock, move_to_cgroup, mock_live, unload_mock  # noqa: E402
 from gpu_time import burn, finish, measure, snapshot, shares, wait_busy  # noqa: E402
 from genl import cgroup_id  # noqa: E402
 
@@ -351,6 +352,40 @@ def exit_while_held_back_and_unload_under_load():
         r = finish(p)
         assert r.get("completed", 0) > 0 and not r.get("error"), r
     load_vgpu()
+
+
+@test
+def fork_mremap_munmap_of_gated_mappings():
+    # A tenant capped at 10% beside a saturating one is held back most of
+    # the time, so its doorbell and USERD mappings are revoked whenever a
+    # child forked with them, a moved (mremap) copy of them, or a thread
+    # under an munmap writes to them.
+    a, b = cg("e1", cap="10%"), cg("e2", weight=100)
+    pb = burn(b, duration="0")
+    try:
+        wait_busy([pb.pid])
+        before = arbiter()
+        p = subprocess.run([NVCLIENT, "edges", "--kernels", "20", "--kernel", "1ms"], capture_output=True,
+                           text=True, timeout=300, preexec_fn=enter_cgroup(a))
+        after = arbiter()
+        s0 = snapshot()
+        time.sleep(1)
+        s1 = snapshot()
+    finally:
+        rb = finish(pb)
+    print(p.stdout.strip())
+    rep = json.loads(p.stdout)
+    steps = {s["name"]: s for s in rep["steps"]}
+    for name in ("before", "after"):
+        eq(steps[name]["completed"], 20, f"the parent's kernels {name} the edges ({steps[name]})")
+    for name in ("fork", "mremap"):
+        eq(steps[name]["child"], "exit 20", f"a {name} child submitting through the gated mappings ({steps[name]})")
+    assert steps["munmap"]["child"] in ("exit 0", "signal SIGSEGV"), \
+        f"a child whose mappings were unmapped under a held-back writer must end promptly: {steps['munmap']}"
+    assert rep["ok"] and p.returncode == 0, (p.returncode, rep, p.stderr[-500:])
+    assert after["waits"] > before["waits"], f"the edges never met a revoked mapping: {before} -> {after}"
+    assert shares(s0, s1, [pb.pid])[0] > 80.0, "the other tenant has the GPU again"
+    assert rb.get("completed", 0) > 0 and not rb.get("error"), rb
 
 
 @test

@@ -83,6 +83,10 @@ enum Command {
     /// scheduling, channel errors, teardown), as JSON.
     #[command(long_about = commands::engine_check::LONG_HELP)]
     EngineCheck(commands::engine_check::Args),
+    /// Fork, mremap and munmap of the doorbell and USERD mappings (each in
+    /// a child) while the process may be held back, as JSON.
+    #[command(long_about = commands::edges::LONG_HELP)]
+    Edges(commands::edges::Args),
 }
 
 fn main() -> ExitCode {
@@ -97,6 +101,7 @@ fn main() -> ExitCode {
         Command::Burn(a) => commands::burn::run(a),
         Command::Copy(a) => commands::copy::run(a),
         Command::EngineCheck(a) => commands::engine_check::run(a),
+        Command::Edges(a) => commands::edges::run(a),
     };
     match r {
         Ok(code) => code,

@@ -350,6 +350,56 @@ impl Mapping {
     }
 }
 
+impl Mapping {
+    /// Move the mapping to a new address with `mremap(MREMAP_MAYMOVE |
+    /// MREMAP_FIXED)` (onto a fresh reservation, so the address surely
+    /// changes) and return the moved mapping.
+    ///
+    /// # Safety
+    ///
+    /// On success `self` no longer describes a mapping: the caller must
+    /// neither use nor drop it again (e.g. a forked child that leaves with
+    /// `_exit`), or its drop would unmap whatever is later placed there.
+    pub unsafe fn move_elsewhere(&self) -> Result<Mapping, Errno> {
+        let len = NonZeroUsize::new(self.len).ok_or(Errno::EINVAL)?;
+        // SAFETY: a fresh anonymous reservation the kernel places; it is
+        // replaced by the moved mapping (MREMAP_FIXED) or unmapped below.
+        let target = unsafe {
+            nix::sys::mman::mmap_anonymous(None, len, ProtFlags::PROT_NONE, MapFlags::MAP_PRIVATE)?
+        };
+        // SAFETY: moves this object's own mapping onto the reservation
+        // made above; the caller gives up `self` (contract above).
+        let moved = unsafe {
+            nix::sys::mman::mremap(
+                self.ptr,
+                self.len,
+                self.len,
+                nix::sys::mman::MRemapFlags::MREMAP_MAYMOVE | nix::sys::mman::MRemapFlags::MREMAP_FIXED,
+                Some(target),
+            )
+        };
+        match moved {
+            Ok(ptr) => Ok(Mapping { ptr, len: self.len }),
+            Err(e) => {
+                // SAFETY: the reservation is ours and still in place.
+                let _ = unsafe { nix::sys::mman::munmap(target, self.len) };
+                Err(e)
+            }
+        }
+    }
+
+    /// `munmap` the range now, leaving this object empty-handed.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Mapping::move_elsewhere`]: `self` must not be used or
+    /// dropped afterwards.
+    pub unsafe fn unmap_now(&self) -> Result<(), Errno> {
+        // SAFETY: this object's own mapping; the caller gives it up.
+        unsafe { nix::sys::mman::munmap(self.ptr, self.len) }
+    }
+}
+
 impl Drop for Mapping {
     fn drop(&mut self) {
         // SAFETY: ptr/len describe the mapping this object created and

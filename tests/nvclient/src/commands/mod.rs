@@ -4,6 +4,7 @@ pub mod alloc;
 pub mod bench;
 pub mod burn;
 pub mod copy;
+pub mod edges;
 pub mod engine_check;
 pub mod free;
 pub mod info;
