@@ -22,12 +22,12 @@ from genl import cgroup_id  # noqa: E402
 
 CG = "/sys/fs/cgroup/cq"
 TOL = 2.0            # percentage points, the issue's target
-# Short (0.1 ms) and long (20 ms) kernels and synchronising tenants also
-# carry the emulated engine's own overheads under TCG (per-entry fetch and
-# doorbell pickup that a GPU does in microseconds, see docs/mock.md), which
-# shift ground truth against what any observer of GPGet/GPPut can charge,
-# by up to ~2 pp run to run. Their shares are held to this wider tolerance;
-# docs/performance.md records the measured errors of every scenario.
+# Short (0.1 ms) and long (20 ms) kernels are held to a wider tolerance:
+# with 20 ms kernels a 10 s window holds few scheduling decisions, and with
+# 0.1 ms kernels the emulated engine's per-entry work is a large part of
+# each kernel, so their shares vary more run to run (by up to ~1.5 pp after
+# scaling by the busy fraction, see below). docs/performance.md records the
+# measured errors of every scenario.
 TOL_EMULATED = 3.0
 WINDOW = 10.0        # seconds of measurement (the issue asks for at least 5): TCG is noisy
 ARBITERS = "/sys/kernel/debug/vgpu/arbiters"
