@@ -52,6 +52,9 @@ pub(crate) struct GpuArbiter {
     revocations: AtomicU64,
     /// Faults that had to wait for the GPU.
     waits: AtomicU64,
+    /// Ticks, and the time they took in total (ns): the arbiter's cost.
+    ticks: AtomicU64,
+    tick_ns: AtomicU64,
 }
 
 /// Every GPU's arbiter.
@@ -87,6 +90,8 @@ impl Compute {
                 thread: AtomicPtr::new(core::ptr::null_mut()),
                 revocations: AtomicU64::new(0),
                 waits: AtomicU64::new(0),
+                ticks: AtomicU64::new(0),
+                tick_ns: AtomicU64::new(0),
             }),
             GFP_KERNEL,
         )?;
@@ -290,13 +295,15 @@ impl Compute {
             let g = a.gate.lock();
             writeln!(
                 w,
-                "gpu {} engaged {} holder {} switches {} revocations {} waits {}",
+                "gpu {} engaged {} holder {} switches {} revocations {} waits {} ticks {} tick_ns {}",
                 a.gpu,
                 u8::from(g.arb.engaged()),
                 g.arb.holder().map_or(-1, |h| h as i64),
                 g.arb.switches,
                 a.revocations.load(Ordering::Relaxed),
-                a.waits.load(Ordering::Relaxed)
+                a.waits.load(Ordering::Relaxed),
+                a.ticks.load(Ordering::Relaxed),
+                a.tick_ns.load(Ordering::Relaxed)
             )?;
             for t in g.tenants.iter() {
                 writeln!(
@@ -405,10 +412,16 @@ unsafe extern "C" fn arbiter_thread(arg: *mut c_void) -> c_int {
     let a = unsafe { &*arg.cast::<GpuArbiter>() };
     // SAFETY: Plain query.
     while !unsafe { ffi::vgpu_thread_should_stop() } {
+        // SAFETY: Reads the monotonic clock.
+        let start = unsafe { ffi::vgpu_now_ns() };
         let sleep = match crate::state::get() {
             Some(s) => a.tick(s),
             None => 10_000_000,
         };
+        // SAFETY: As above.
+        let took = unsafe { ffi::vgpu_now_ns() }.saturating_sub(start);
+        a.ticks.fetch_add(1, Ordering::Relaxed);
+        a.tick_ns.fetch_add(took, Ordering::Relaxed);
         // SAFETY: Sleeps interruptibly; a wake-up or stop request ends it.
         unsafe { ffi::vgpu_thread_sleep_ns(sleep.max(50_000)) };
     }
