@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 from vgpu_test import NVCLIENT, load_vgpu, unload_vgpu, vgpuctl  # noqa: E402
 from nvsession import enter_cgroup, load_mock  # noqa: E402
 from genl import Genl, H, cgroup_id, u32, u64  # noqa: E402
-from gpu_time import burn, finish, measure  # noqa: E402
+from gpu_time import burn, busy_fraction, finish, measure, saturating_depth  # noqa: E402
 
 CG = "/sys/fs/cgroup/bench"
 ROUNDS = int(os.environ.get("VGPU_BENCH_ROUNDS", "3"))
@@ -111,16 +111,9 @@ SCENARIOS = [
 ]
 
 
-def depth_for(kernel):
-    """Kernels in flight for a saturating tenant: 0.1 ms kernels need a
-    deeper queue than 4 not to run dry under emulation (as in the compute
-    suite)."""
-    return 32 if kernel == "100us" else 4
-
-
 def shares_scenario(name, specs, kernel, targets):
     paths = [tenant(n, w, c) for n, w, c, _ in specs]
-    procs = [burn(p, duration="0", kernel=kernel, sync=y, depth=depth_for(kernel))
+    procs = [burn(p, duration="0", kernel=kernel, sync=y, depth=saturating_depth(kernel))
              for p, (_, _, _, y) in zip(paths, specs)]
     reports = []
     try:
@@ -128,14 +121,7 @@ def shares_scenario(name, specs, kernel, targets):
     finally:
         for p in procs:
             reports.append(finish(p))
-    # The share of each tenant's chargeable time the GPU really ran it,
-    # from its own GPU timestamps (as in the compute suite: turnaround gaps
-    # and resume waits that emulation makes long and vgpu must charge).
-    frac = []
-    for r in reports:
-        busy = r.get("gpu_time_ns", 0)
-        idle = r.get("short_gaps_ns", 0) + r.get("resume_wait_ns", 0)
-        frac.append(busy / (busy + idle) if busy else 1.0)
+    frac = [busy_fraction(r) for r in reports]
     # Targets scaled by those fractions: for caps target x fraction; for
     # weights the split of the tenants' scaled targets.
     scaled_total = sum(t[1] * f for t, f in zip(targets, frac) if t is not None)
@@ -155,7 +141,7 @@ def shares_scenario(name, specs, kernel, targets):
 def throughput(kernel):
     """GPU time (percent of wall, the mock's ground truth) a saturating
     tenant gets: what it completes is proportional to it."""
-    p = burn(CG, duration="0", kernel=kernel, depth=depth_for(kernel))
+    p = burn(CG, duration="0", kernel=kernel, depth=saturating_depth(kernel))
     try:
         return measure([p.pid], warmup=1.0, window=4.0)[0]
     finally:
@@ -178,7 +164,7 @@ def compute():
             unload_vgpu()
         b, v = statistics.median(base), statistics.median(with_vgpu)
         emit("compute", metric="overhead", ratio=v / b,
-             detail=f"{kernel} kernels, depth {depth_for(kernel)}: median GPU busy {v:.2f}% vs {b:.2f}% of 4 s over {ROUNDS} alternating rounds")
+             detail=f"{kernel} kernels, depth {saturating_depth(kernel)}: median GPU busy {v:.2f}% vs {b:.2f}% of 4 s over {ROUNDS} alternating rounds")
 
 
 if __name__ == "__main__":

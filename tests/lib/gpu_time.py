@@ -26,6 +26,35 @@ def shares(before, after, pids):
     return [100.0 * (after[1].get(p, 0) - before[1].get(p, 0)) / dt for p in pids]
 
 
+# A saturating tenant keeps its queue from running dry. With 0.1 ms kernels
+# four in flight are 0.4 ms of work, less than the emulated CPU takes to
+# notice a completion and refill (a 100 us sleep wakes ~0.3 ms late under
+# TCG): such tenants keep 32 in flight (3.2 ms), as a CUDA stream of short
+# kernels does (its pushbuffer holds far more).
+def saturating_depth(kernel):
+    """Kernels in flight for a tenant that saturates the GPU with `kernel`."""
+    return 32 if kernel == "100us" else 4
+
+
+def busy_fraction(report):
+    """The share of a tenant's chargeable time in which the GPU really ran
+    its work, from a burn report's GPU timestamps: kernel time against
+    kernel time plus idle gaps under 1 ms after its queue ran dry (shorter
+    than vgpu's tick can see) plus the queued part of each longer gap (work
+    visibly pending while held back is let go). See docs/mock.md,
+    "Doorbell latency"."""
+    busy = report.get("gpu_time_ns", 0)
+    idle = report.get("short_gaps_ns", 0) + report.get("resume_wait_ns", 0)
+    return busy / (busy + idle) if busy else 1.0
+
+
+def expected_split(targets, fractions):
+    """Percent of the tenants' GPU time each should get: targets (shares of
+    chargeable time) scaled by their busy fractions."""
+    eff = [t * f for t, f in zip(targets, fractions)]
+    return [100.0 * e / sum(eff) for e in eff]
+
+
 def burn(cgroup=None, duration="20s", kernel="2ms", depth=4, sync=False, userd="vidmem", extra=()):
     """Starts `nvclient burn` (in `cgroup`); returns the Popen."""
     args = [NVCLIENT, "burn", "--duration", duration, "--kernel", kernel, "--depth", str(depth),

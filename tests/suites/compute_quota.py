@@ -17,7 +17,8 @@ import time
 sys.path.insert(0, os.path.join(os.environ["VGPU_ROOT"], "tests", "lib"))
 from vgpu_test import *  # noqa: E402,F403
 from nvsession import enter_cgroup, load_mock, move_to_cgroup, mock_live, unload_mock  # noqa: E402
-from gpu_time import burn, finish, measure, snapshot, shares, wait_busy  # noqa: E402
+from gpu_time import (burn, busy_fraction, expected_split, finish, measure, saturating_depth,  # noqa: E402
+                      snapshot, shares, wait_busy)
 from genl import cgroup_id  # noqa: E402
 
 CG = "/sys/fs/cgroup/cq"
@@ -84,23 +85,9 @@ def run_scenario(tenants, kernel="2ms", sync_of=(), window=WINDOW, depth=4):
 # vgpu charges that time, as it must: it cannot tell it from GPU time. So
 # every ground-truth target is scaled by the tenant's busy fraction, the
 # share of its chargeable time the GPU really ran its work, measured in the
-# same run from the GPU's own timestamps by the workload (kernel time, idle
-# gaps under 1 ms, and the queued wait of the first kernel after each longer
-# gap; longer gaps are time held back, which vgpu sees and does not charge).
-# vgpu's own account (compute.stat) is held to the unscaled targets, and a
-# cap is a hard bound on the ground truth.
-
-
-def busy_fraction(report):
-    busy = report["gpu_time_ns"]
-    return busy / (busy + report["short_gaps_ns"] + report["resume_wait_ns"])
-
-
-def expected_split(targets, fractions):
-    """Percent of the tenants' GPU time each should get: targets (shares
-    of chargeable time) scaled by the busy fractions."""
-    eff = [t * f for t, f in zip(targets, fractions)]
-    return [100.0 * e / sum(eff) for e in eff]
+# same run from the GPU's own timestamps (`gpu_time.busy_fraction`). vgpu's
+# own account (compute.stat) is held to the unscaled targets, and a cap is
+# a hard bound on the ground truth.
 
 
 def near(got, want, what, tol=TOL):
@@ -176,22 +163,13 @@ def cap_30_beside_uncapped():
     assert sh[1] >= 100.0 - sh[0] - 10.0, f"the uncapped tenant should get the rest: {sh}"
 
 
-# A saturating tenant keeps its queue from running dry. With 0.1 ms
-# kernels four in flight are 0.4 ms of work, less than the emulated CPU
-# takes to notice a completion and refill (a 100 us sleep wakes ~0.3 ms
-# late under TCG), so such a tenant would leave the GPU idle between
-# kernels: it keeps 32 in flight (3.2 ms), as a CUDA stream of short
-# kernels does (its pushbuffer holds far more).
-SHORT_DEPTH = 32
-
-
 @test
 def short_submissions():
     a, b = cg("s1", weight=100), cg("s3", weight=300)
-    sh, f = run_scenario([a, b], kernel="100us", depth=SHORT_DEPTH)
+    sh, f = run_scenario([a, b], kernel="100us", depth=saturating_depth("100us"))
     near(pair_share(sh), expected_split((25, 75), f)[0], f"weights 1:3 with 0.1 ms kernels (busy {f})", TOL_EMULATED)
     c = cg("scap", cap="30%")
-    sh, f = run_scenario([c], kernel="100us", depth=SHORT_DEPTH)
+    sh, f = run_scenario([c], kernel="100us", depth=saturating_depth("100us"))
     assert sh[0] <= 30.0 + TOL, f"0.1 ms kernels escaped a 30% cap: {sh[0]:.2f}%"
     near(sh[0], 30.0 * f[0], f"cap 30% with 0.1 ms kernels (busy {f[0]:.3f})", TOL_EMULATED)
 
