@@ -216,9 +216,15 @@ impl Channel {
     /// Publish GPPut (USERD +0x8C): may block while vgpu holds the
     /// process back.
     pub fn write_put(&self, put: u32) {
+        self.write_put_to(&self.userd, put);
+    }
+
+    /// Publish GPPut through `userd`, a mapping of this channel's USERD
+    /// page other than its own (e.g. one moved by mremap).
+    pub fn write_put_to(&self, userd: &Mapping, put: u32) {
         // Pushbuffer and GPFIFO entry before GPPut (UVM: wmb()).
         fence(Ordering::SeqCst);
-        self.userd.write_u32(self.userd_off + NVC56F_USERD_GP_PUT, put);
+        userd.write_u32(self.userd_off + NVC56F_USERD_GP_PUT, put);
     }
 
     /// Ring the doorbell with this channel's token: may block.

@@ -20,7 +20,6 @@
 //! work. A JSON report says what each step saw.
 
 use std::process::ExitCode;
-use std::sync::atomic::{fence, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -108,10 +107,8 @@ impl Work {
         let mut words = gpu::busy(self.kernel_ns);
         words.extend(gpu::sem_release(self.ch.sem_va(s as u32), s, false));
         let put = self.ch.stage(&words)?;
-        fence(Ordering::SeqCst);
-        userd.write_u32(self.ch.userd_off + NVC56F_USERD_GP_PUT, put);
-        fence(Ordering::SeqCst);
-        doorbell.write_u32(NVC361_NOTIFY_CHANNEL_PENDING, self.ch.token);
+        self.ch.write_put_to(userd, put);
+        self.ch.ring(doorbell);
         Ok(s)
     }
 
@@ -189,23 +186,18 @@ fn child_step(w: &mut Work, name: &'static str, accept_segv: bool, child: impl F
     let t = Instant::now();
     let seq0 = w.seq;
     let res = fork_child(|| child(w));
-    let (how, completed) = match res {
-        Ok(pid) => {
-            let how = reap(pid, w.timeout);
-            let n = how.strip_prefix("exit ").and_then(|c| c.parse::<u32>().ok()).filter(|c| *c < 250);
-            (how, n.unwrap_or(0))
-        }
-        Err(e) => (format!("fork: {e}"), 0),
+    let how = match res {
+        Ok(pid) => reap(pid, w.timeout),
+        Err(e) => format!("fork: {e}"),
     };
+    // An exit code below 250 is the number of kernels the child completed.
+    let completed = how.strip_prefix("exit ").and_then(|c| c.parse::<u32>().ok()).filter(|c| *c < 250);
     // The child used sequence numbers after ours; skip well past them.
     let resync = w.resync(seq0 + 4 * w.ch.entries as u64);
-    let ok_end = match how.as_str() {
-        "signal SIGSEGV" => accept_segv,
-        h => h.strip_prefix("exit ").and_then(|c| c.parse::<u32>().ok()).is_some_and(|c| c < 250),
-    };
+    let ok_end = completed.is_some() || (accept_segv && how == "signal SIGSEGV");
     Step {
         name,
-        completed,
+        completed: completed.unwrap_or(0),
         child: how,
         ms: t.elapsed().as_millis() as u64,
         ok: ok_end && resync.is_ok(),
