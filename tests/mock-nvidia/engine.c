@@ -920,6 +920,7 @@ static bool nvm_should_stop(const struct nvm_run *r)
  * Sleep until @until (ktime_get_ns) or until something wants the engine:
  * an hrtimer sleep to shortly before the end, then a spin for the last
  * rl->spin_tail_ns, which follows how late this machine's timers fire.
+ * On the engine's own clock only a @punctual end spins; others just sleep.
  */
 static void nvm_wait_until(const struct nvm_run *r, u64 until, bool punctual)
 {
